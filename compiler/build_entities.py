@@ -1,0 +1,245 @@
+"""Pass 4: settings, `let` constants and every declaration, typed and in SI units.
+
+Values stay exact (`Fraction`) until the IR is emitted, so Amdahl sizing and
+path ties see the numbers the planner wrote, not their float roundings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from suanli.compiler import units
+from suanli.compiler.collect_names import Decls, prop_map
+from suanli.compiler.evaluate import ConstEvaluator, Currency, Q
+from suanli.compiler.namespace import Namespace
+from suanli.compiler.typed_props import MISSING, OverrideOp, PropReader
+from suanli.diagnostics import DiagnosticBag, Label, Span, error
+from suanli.grammar import ast
+
+
+@dataclass
+class Entity:
+    kind: str
+    name: str
+    span: Span
+    values: dict = field(default_factory=dict)  # property -> Fraction | str | list | bool | None
+
+    def __getitem__(self, key):
+        return self.values.get(key)
+
+
+@dataclass
+class World:
+    horizon: Fraction
+    utilization: Fraction
+    carbon_price: Fraction
+    currency: Currency
+    regions: dict[str, Entity]
+    nodes: dict[str, Entity]
+    links: list[Entity]
+    demands: dict[str, Entity]
+    jobs: dict[str, Entity]
+    lets: dict[str, Q]
+    namespace: Namespace
+    evaluator: ConstEvaluator
+
+
+def build_entities(decls: Decls, overrides: dict[tuple[str, str, str], list[OverrideOp]],
+                   diags: DiagnosticBag) -> World:
+    currency = Currency(diags, _declared_currency(decls))
+    lets: dict[str, Q] = {}
+    evaluator = ConstEvaluator(lets, diags, currency)
+    reader = PropReader(evaluator, overrides, diags)
+    _eval_lets(decls, evaluator, lets, overrides, diags)
+    horizon, utilization, carbon_price = _settings(decls, reader)
+    regions = {n: _region(d, reader, horizon) for n, d in decls.regions.items()}
+    node_props = {n: _merged_node_props(decls, n, diags) for n in decls.nodes}
+    node_classes = {n: _class_of(p) for n, p in node_props.items()}
+    workloads = {n: d.kind for n, d in decls.workloads.items()}
+    tags = {n: tuple(t for t, _ in (e["tags"] or [])) for n, e in regions.items()}
+    namespace = Namespace(tags, {n: c for n, c in node_classes.items() if c}, workloads, diags)
+    nodes = {n: _node(decls.nodes[n], p, reader, horizon, namespace) for n, p in node_props.items()}
+    links = [_link(ld, reader, namespace) for ld in decls.links]
+    demands, jobs = {}, {}
+    for name, decl in decls.workloads.items():
+        target = demands if decl.kind == "demand" else jobs
+        target[name] = _workload(decl, reader, namespace)
+    return World(horizon, utilization, carbon_price, currency, regions, nodes, links,
+                 demands, jobs, lets, namespace, evaluator)
+
+
+def _declared_currency(decls: Decls):
+    prop = decls.settings.get("currency")
+    if prop and isinstance(prop.value, ast.Name) and prop.value.dotted in units.CURRENCIES:
+        return (prop.value.dotted, prop.value.span)
+    return None
+
+
+def _eval_lets(decls, evaluator, lets, overrides, diags) -> None:
+    for let in decls.lets:
+        if units.lookup_unit(let.name) is not None:
+            diags.add(error("E0407", f"`{let.name}` is a unit and cannot be redefined", let.name_span,
+                            "shadows a unit", help="choose another name for the constant"))
+            continue
+        ops = overrides.get(("let", let.name, "value"), [])
+        expr = ops[-1].value if ops else let.value
+        value = evaluator.eval(expr)
+        if value is not None:
+            lets[let.name] = value
+
+
+def _settings(decls: Decls, reader: PropReader):
+    props = decls.settings
+    horizon = reader.read("settings", "settings", props, "horizon", default=units.YEAR)
+    horizon = units.YEAR if horizon is MISSING else horizon.value if isinstance(horizon, Q) else horizon
+    util = reader.read("settings", "settings", props, "utilization", default=1)
+    util = Fraction(1) if util is MISSING else util.value if isinstance(util, Q) else Fraction(util)
+    price = reader.read("settings", "settings", props, "carbon_price", default=0)
+    price = Fraction(0) if price is MISSING else price.value if isinstance(price, Q) else Fraction(price)
+    reader.read("settings", "settings", props, "currency")
+    return Fraction(horizon), util, price
+
+
+def _value(result, default=None):
+    if result is MISSING or result is None:
+        return default
+    return result.value if isinstance(result, Q) else result
+
+
+REGION_DEFAULTS = {"power_price": 0, "pue": 1, "carbon_intensity": 0, "renewable": 0}
+
+
+def _region(decl: ast.Decl, reader: PropReader, horizon: Fraction) -> Entity:
+    props = prop_map(decl)
+    ent = Entity("region", decl.name, decl.name_span)
+    for name, default in REGION_DEFAULTS.items():
+        ent.values[name] = Fraction(_value(reader.read("region", decl.name, props, name), default))
+    ent.values["power_cap"] = _value(reader.read("region", decl.name, props, "power_cap"))
+    site = reader.read("region", decl.name, props, "site_cost")
+    if isinstance(site, Q):
+        site = site.value * horizon if site.dim == units.MONEY / units.TIME else site.value
+    ent.values["site_cost"] = Fraction(site) if site not in (None, MISSING) else Fraction(0)
+    ent.values["max_nodes"] = _value(reader.read("region", decl.name, props, "max_nodes"))
+    ent.values["tags"] = _value(reader.read("region", decl.name, props, "tags"), [])
+    ent.values["label"] = _value(reader.read("region", decl.name, props, "label"))
+    return ent
+
+
+def _merged_node_props(decls: Decls, name: str, diags: DiagnosticBag) -> dict[str, ast.Prop]:
+    """`extends` copies the base's properties, then the node's own override them."""
+    chain: list[ast.Decl] = []
+    decl = decls.nodes[name]
+    while decl is not None:
+        if decl in chain:
+            diags.add(error("E0408", "`extends` cycle: " + " -> ".join(d.name for d in chain + [decl]),
+                            decls.nodes[name].name_span, "part of the cycle",
+                            help="a node type cannot extend itself"))
+            break
+        chain.append(decl)
+        decl = _base_of(decl, decls, diags)
+    merged: dict[str, ast.Prop] = {}
+    for d in reversed(chain):
+        merged.update(prop_map(d))
+    return merged
+
+
+def _base_of(decl: ast.Decl, decls: Decls, diags: DiagnosticBag):
+    if decl.base is None:
+        return None
+    if decl.base not in decls.nodes:
+        from suanli.compiler.evaluate import suggest
+        diags.add(error("E0403", f"unknown node type `{decl.base}`", decl.base_span,
+                        "`extends` needs a node type", help=suggest(decl.base, decls.nodes)))
+        return None
+    return decls.nodes[decl.base]
+
+
+def _class_of(props: dict[str, ast.Prop]) -> str | None:
+    prop = props.get("class")
+    if prop and isinstance(prop.value, ast.Name) and len(prop.value.parts) == 1:
+        return prop.value.parts[0]
+    return None
+
+
+NODE_QUANTITIES = {"compute": 0, "storage": 0, "capex": 0, "opex": 0}
+
+
+def _node(decl: ast.Decl, props, reader: PropReader, horizon, ns: Namespace) -> Entity:
+    ent = Entity("node", decl.name, decl.name_span)
+    read = lambda n, d=None: reader.read("node", decl.name, props, n, d, decl.name_span)  # noqa: E731
+    cls = read("class")
+    ent.values["class"] = cls[0] if isinstance(cls, tuple) else None
+    for name, default in NODE_QUANTITIES.items():
+        ent.values[name] = Fraction(_value(read(name), default))
+    ent.values["power"] = _value(read("power"))
+    ent.values["lifetime"] = Fraction(_value(read("lifetime"), horizon))
+    ent.values["max_per_region"] = _value(read("max_per_region"))
+    allowed = _value(read("regions"))
+    ent.values["regions"] = _resolve_region_list(allowed, ns) if allowed is not None else None
+    return ent
+
+
+def _resolve_region_list(items, ns: Namespace) -> frozenset[str] | None:
+    out: set[str] = set()
+    for name, span in items:
+        regions = ns.regions_of(name, span)
+        if regions is None:
+            return None
+        out |= regions
+    return frozenset(out)
+
+
+def _link(decl: ast.LinkDecl, reader: PropReader, ns: Namespace) -> Entity:
+    props = prop_map(decl)
+    owner = f"{decl.a}.{decl.b}"
+    ent = Entity("link", f"{decl.a} -- {decl.b}", decl.span)
+    ent.values["a"] = ns.region(decl.a, decl.a_span)
+    ent.values["b"] = ns.region(decl.b, decl.b_span)
+    ent.values["latency"] = _value(reader.read("link", owner, props, "latency", None, decl.span))
+    ent.values["bandwidth"] = _value(reader.read("link", owner, props, "bandwidth"))
+    ent.values["transfer_cost"] = Fraction(_value(reader.read("link", owner, props, "transfer_cost"), 0))
+    return ent
+
+
+WORKLOAD_QUANTITIES = {
+    "demand": {"compute": 0, "storage": 0, "traffic": 0},
+    "job": {"storage": 0, "data": 0, "serial_fraction": 0, "efficiency": 1},
+}
+
+
+def _workload(decl: ast.Decl, reader: PropReader, ns: Namespace) -> Entity:
+    props = prop_map(decl)
+    ent = Entity(decl.kind, decl.name, decl.name_span)
+    read = lambda n, d=None: reader.read(decl.kind, decl.name, props, n, d, decl.name_span)  # noqa: E731
+    cls = read("class")
+    ent.values["class"] = cls[0] if isinstance(cls, tuple) else None
+    for name, default in WORKLOAD_QUANTITIES[decl.kind].items():
+        ent.values[name] = Fraction(_value(read(name), default))
+    for name in ("max_latency", "work", "deadline", "max_nodes"):
+        if name in reader_schema(decl.kind):
+            ent.values[name] = _value(read(name))
+    origin = read("origin")
+    ent.values["origin"] = ns.region(origin[0], origin[1], "origin region") if isinstance(origin, tuple) else None
+    ent.values["origin_span"] = origin[1] if isinstance(origin, tuple) else None
+    residency = _value(read("residency"))
+    ent.values["residency"] = _resolve_region_list(residency, ns) if residency is not None else None
+    ent.values["split"] = _value(read("split"), True) if decl.kind == "demand" else False
+    _require_origin(decl, props, ent, reader.diags)
+    return ent
+
+
+def reader_schema(kind: str):
+    from suanli.compiler.schema import SCHEMAS
+    return SCHEMAS[kind]
+
+
+def _require_origin(decl: ast.Decl, props, ent: Entity, diags: DiagnosticBag) -> None:
+    if ent["origin"] is not None or "origin" in props:
+        return
+    for name in ("max_latency", "traffic", "data"):
+        if name in props:
+            diags.add(error("E0701", f"`{name}` needs an `origin`: {decl.kind} `{decl.name}` has none",
+                            props[name].name_span, f"{name} is measured from the origin",
+                            extra=[Label(decl.name_span, f"{decl.kind} declared here")],
+                            help=f"add `origin = REGION` to {decl.kind} `{decl.name}`"))

@@ -1,0 +1,155 @@
+"""Pass 9: the domain checks of §6 and the typed IR (floats in SI units).
+
+Here a demand that cannot be served anywhere, or a job that no node type can
+finish by its deadline, becomes a compile-time error with the numbers; a node
+type nothing can use and a deadline beyond the horizon become warnings.
+"""
+
+from __future__ import annotations
+
+from suanli.compiler import ir
+from suanli.compiler.allowed_regions import allowed_regions
+from suanli.compiler.build_entities import Entity, World
+from suanli.compiler.compute_paths import compute_paths
+from suanli.compiler.size_jobs import serial_explanation, size_jobs
+from suanli.diagnostics import DiagnosticBag, error, warning
+
+
+def _f(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _int(value) -> int | None:
+    return None if value is None else int(value)
+
+
+def emit_regions(world: World) -> tuple[ir.Region, ...]:
+    return tuple(ir.Region(
+        name=r.name, span=r.span, power_price=float(r["power_price"]), pue=float(r["pue"]),
+        carbon_intensity=float(r["carbon_intensity"]), renewable=float(r["renewable"]),
+        power_cap=_f(r["power_cap"]), site_cost=float(r["site_cost"]), max_nodes=_int(r["max_nodes"]),
+        tags=tuple(sorted({t for t, _ in r["tags"] or []})), label=r["label"],
+    ) for r in (world.regions[n] for n in sorted(world.regions)))
+
+
+def buildable(node: Entity, world: World) -> tuple[str, ...]:
+    allowed = node["regions"]
+    return tuple(sorted(world.regions if allowed is None else allowed))
+
+
+def emit_nodes(world: World) -> tuple[ir.NodeType, ...]:
+    out = []
+    for t in (world.nodes[n] for n in sorted(world.nodes)):
+        if t["class"] is None or t["power"] is None:
+            continue  # a required property is missing: already reported
+        out.append(ir.NodeType(
+            name=t.name, span=t.span, cls=t["class"], compute=float(t["compute"]),
+            storage=float(t["storage"]), power=float(t["power"]), capex=float(t["capex"]),
+            lifetime=float(t["lifetime"]), opex=float(t["opex"]), regions=buildable(t, world),
+            max_per_region=_int(t["max_per_region"])))
+    return tuple(out)
+
+
+def emit_links(world: World) -> tuple[ir.Link, ...]:
+    return tuple(ir.Link(a=l["a"], b=l["b"], span=l.span, latency=float(l["latency"]),
+                         bandwidth=_f(l["bandwidth"]), transfer_cost=float(l["transfer_cost"]))
+                 for l in world.links if l["a"] and l["b"] and l["latency"] is not None)
+
+
+def emit_paths(world: World):
+    origins = [w["origin"] for w in (*world.demands.values(), *world.jobs.values()) if w["origin"]]
+    paths = compute_paths(origins, world.links)
+    flat = tuple(ir.Path(origin=o, dest=d, latency=float(p.latency), transfer_cost=float(p.cost),
+                         hops=p.hops)
+                 for o in sorted(paths) for d, p in sorted(paths[o].items()))
+    return paths, flat
+
+
+def emit_services(world: World, paths, diags: DiagnosticBag) -> tuple[ir.Service, ...]:
+    out = []
+    for d in (world.demands[n] for n in sorted(world.demands)):
+        if d["class"] is None:
+            continue
+        allowed = allowed_regions(d, world, paths, diags)
+        if allowed and d["compute"] > 0:
+            _check_buildable(d, allowed, world, diags)
+        out.append(ir.Service(
+            name=d.name, span=d.span, cls=d["class"], compute=float(d["compute"]),
+            storage=float(d["storage"]), origin=d["origin"], traffic=float(d["traffic"]),
+            max_latency=_f(d["max_latency"]), residency=_sorted(d["residency"]),
+            split=bool(d["split"]), allowed_regions=allowed))
+    return tuple(out)
+
+
+def _sorted(regions) -> tuple[str, ...] | None:
+    return None if regions is None else tuple(sorted(regions))
+
+
+def _check_buildable(d: Entity, allowed, world: World, diags: DiagnosticBag) -> None:
+    types = [t for t in world.nodes.values() if t["class"] == d["class"]]
+    where = {r for t in types if (t["compute"] or 0) > 0 for r in buildable(t, world)}
+    if not where & set(allowed):
+        shown = ", ".join(allowed[:8]) + (" ..." if len(allowed) > 8 else "")
+        reason = (f"no node type has class `{d['class']}`" if not types else
+                  f"no node type of class `{d['class']}` with compute can be built in {shown}")
+        diags.add(error("E0703", f"demand `{d.name}` cannot be served: {reason}", d.span,
+                        "needs compute of its class", notes=[f"allowed regions: {shown}"],
+                        help="add a node type of this class that may be built in an allowed region"))
+
+
+def emit_jobs(world: World, paths, diags: DiagnosticBag) -> tuple[ir.Job, ...]:
+    out = []
+    for j in (world.jobs[n] for n in sorted(world.jobs)):
+        if j["class"] is None or j["work"] is None or j["deadline"] is None:
+            continue
+        allowed = allowed_regions(j, world, paths, diags)
+        options = size_jobs(j, world.nodes)
+        if allowed:
+            _check_job_fits(j, allowed, options, world, diags)
+        if j["deadline"] > world.horizon:
+            diags.add(warning("W0102", f"job `{j.name}` has a deadline beyond the horizon", j.span,
+                              "deadline > horizon", help="the plan still runs it once within the horizon"))
+        out.append(ir.Job(
+            name=j.name, span=j.span, cls=j["class"], work=float(j["work"]),
+            deadline=float(j["deadline"]), serial_fraction=float(j["serial_fraction"]),
+            efficiency=float(j["efficiency"]), max_nodes=_int(j["max_nodes"]),
+            storage=float(j["storage"]), origin=j["origin"], data=float(j["data"]),
+            max_latency=_f(j["max_latency"]), residency=_sorted(j["residency"]),
+            allowed_regions=allowed,
+            options=tuple(ir.JobOption(node_type=s.node_type, nodes=s.nodes, runtime=float(s.runtime),
+                                       consumed=float(s.consumed)) for s in options)))
+    return tuple(out)
+
+
+def _check_job_fits(j: Entity, allowed, options, world: World, diags: DiagnosticBag) -> None:
+    usable = {s.node_type for s in options}
+    if any(set(buildable(world.nodes[t], world)) & set(allowed) for t in usable):
+        return
+    notes = serial_explanation(j, world.nodes) if not usable else [
+        f"usable node types {sorted(usable)} cannot be built in the allowed regions {list(allowed)}"]
+    if not any(t["class"] == j["class"] for t in world.nodes.values()):
+        notes = [f"no node type has class `{j['class']}`"]
+    diags.add(error("E0704", f"job `{j.name}` cannot finish by its deadline on any usable node type",
+                    j.span, "no usable node type", notes=notes,
+                    help="extend the deadline, raise max_nodes, lower serial_fraction, or add faster nodes"))
+
+
+def unused_node_warnings(world: World, diags: DiagnosticBag) -> None:
+    classes = {w["class"] for w in (*world.demands.values(), *world.jobs.values())}
+    storage_needed = any((w["storage"] or 0) > 0 for w in (*world.demands.values(), *world.jobs.values()))
+    for t in (world.nodes[n] for n in sorted(world.nodes)):
+        if t["class"] is None or t["class"] in classes:
+            continue
+        if storage_needed and (t["storage"] or 0) > 0:
+            continue
+        diags.add(warning("W0101", f"node type `{t.name}` is never useful: no demand or job has class "
+                          f"`{t['class']}`" + ("" if not storage_needed else " and it has no storage"),
+                          t.span, "nothing can use it",
+                          help="remove it, or give a demand or job this class"))
+
+
+def region_warnings(world: World, diags: DiagnosticBag) -> None:
+    for r in world.regions.values():
+        if r["power_cap"] is not None and r["power_cap"] == 0:
+            diags.add(warning("W0103", f"region `{r.name}` has power_cap 0: nothing can be built there",
+                              r.span, "power_cap = 0"))

@@ -1,0 +1,153 @@
+"""Compile-time arithmetic on quantities: `let` values and property values.
+
+Values are exact (`Fraction` times a `Dim`); an error becomes a diagnostic
+and the value `None`, so one bad expression does not hide the next.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from fractions import Fraction
+
+from suanli.compiler import units
+from suanli.compiler.units import Dim
+from suanli.diagnostics import DiagnosticBag, Span, error
+from suanli.grammar import ast
+
+MAX_MAGNITUDE = Fraction(10) ** 300  # beyond this a float would overflow or be meaningless
+
+
+@dataclass(frozen=True, slots=True)
+class Q:
+    value: Fraction
+    dim: Dim
+
+
+def suggest(name: str, candidates) -> str | None:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+class Currency:
+    """Tracks the spec's one currency: a second one is an error at its use."""
+
+    def __init__(self, diags: DiagnosticBag, declared: tuple[str, Span] | None = None):
+        self.diags = diags
+        self.first = declared
+
+    def use(self, code: str, span: Span) -> None:
+        if self.first is None:
+            self.first = (code, span)
+        elif self.first[0] != code:
+            self.diags.add(error(
+                "E0302", f"second currency `{code}`: this spec uses {self.first[0]}", span,
+                f"{code} used here", extra=[_label(self.first[1], f"{self.first[0]} chosen here")],
+                help="a spec has one currency; convert the amount to " + self.first[0]))
+
+    @property
+    def code(self) -> str:
+        return self.first[0] if self.first else "CNY"
+
+
+def _label(span: Span, text: str):
+    from suanli.diagnostics import Label
+    return Label(span, text)
+
+
+class ConstEvaluator:
+    """Evaluates expressions that must be constant (no metrics)."""
+
+    def __init__(self, lets: dict[str, Q], diags: DiagnosticBag, currency: Currency):
+        self.lets = lets
+        self.diags = diags
+        self.currency = currency
+
+    def eval(self, expr: ast.Expr) -> Q | None:
+        method = getattr(self, "_" + type(expr).__name__.lower())
+        return method(expr)
+
+    def _num(self, expr: ast.Num) -> Q:
+        return Q(expr.value, units.RATIO)
+
+    def _quantity(self, expr: ast.Quantity) -> Q | None:
+        unit = self._unit(expr.unit)
+        return None if unit is None else Q(expr.number.value * unit.value, unit.dim)
+
+    def _unit(self, name: ast.Name) -> Q | None:
+        found = units.lookup_unit(name.dotted)
+        if found is None:
+            self.diags.add(error("E0301", f"unknown unit `{name.dotted}`", name.span, "not a unit",
+                                 help=suggest(name.dotted, units.all_unit_names())
+                                 or "units are listed in LANGUAGE.md §3"))
+            return None
+        if found[1] == units.MONEY:
+            self.currency.use(name.dotted, name.span)
+        return Q(found[0], found[1])
+
+    def _name(self, expr: ast.Name) -> Q | None:
+        if len(expr.parts) == 1 and expr.parts[0] in self.lets:
+            return self.lets[expr.parts[0]]
+        if units.lookup_unit(expr.dotted) is not None:
+            return self._unit(expr)
+        candidates = list(self.lets) + units.all_unit_names()
+        self.diags.add(error("E0401", f"unknown name `{expr.dotted}`", expr.span,
+                             "not a constant or a unit here",
+                             help=suggest(expr.dotted, candidates)
+                             or "define it with `let` before this line, or write a unit"))
+        return None
+
+    def _neg(self, expr: ast.Neg) -> Q | None:
+        inner = self.eval(expr.operand)
+        return None if inner is None else Q(-inner.value, inner.dim)
+
+    def _binop(self, expr: ast.BinOp) -> Q | None:
+        left, right = self.eval(expr.left), self.eval(expr.right)
+        if left is None or right is None:
+            return None
+        return combine(expr.op, left, right, expr.op_span, self.diags)
+
+    def _call(self, expr: ast.Call) -> None:
+        self.diags.add(error("E0601", f"`{expr.func}(...)` is a metric, not a constant", expr.span,
+                             "metrics belong in require, assert and objective",
+                             help="a property or `let` takes a constant such as `60 MW`"))
+        return None
+
+    def _other(self, expr) -> None:
+        self.diags.add(error("E0501", "expected a quantity", expr.span, "not a number",
+                             help="write a number with a unit, e.g. `60 MW`"))
+        return None
+
+    _str = _bool = _listexpr = _other
+
+
+def combine(op: str, left: Q, right: Q, op_span: Span, diags: DiagnosticBag) -> Q | None:
+    """Exact arithmetic with dimension checks; errors point at the operator."""
+    if op in "+-":
+        if left.dim != right.dim:
+            diags.add(error("E0303", f"cannot {'add' if op == '+' else 'subtract'} "
+                            f"{right.dim} {'to' if op == '+' else 'from'} {left.dim}", op_span,
+                            f"{left.dim} {op} {right.dim}",
+                            help="both sides of + and - must have the same dimension"))
+            return None
+        value = left.value + right.value if op == "+" else left.value - right.value
+        return _bounded(Q(value, left.dim), op_span, diags)
+    if op == "*":
+        return _bounded(Q(left.value * right.value, left.dim * right.dim), op_span, diags)
+    if right.value == 0:
+        diags.add(error("E0502", "division by zero", op_span, "the divisor is 0"))
+        return None
+    return _bounded(Q(left.value / right.value, left.dim / right.dim), op_span, diags)
+
+
+def _bounded(q: Q, span: Span, diags: DiagnosticBag) -> Q | None:
+    if abs(q.value) > MAX_MAGNITUDE:
+        diags.add(error("E0503", "value out of range (magnitude above 1e300)", span,
+                        "overflows here", help="check the units and exponents of this expression"))
+        return None
+    return q
+
+
+def to_float(q: Fraction) -> float:
+    """Exact rational to the nearest float (magnitudes are bounded above)."""
+    return float(q)

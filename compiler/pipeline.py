@@ -1,0 +1,85 @@
+"""The compiler: the passes, in order, from a root spec path to the typed IR.
+
+    resolve_imports -> collect_names -> apply_scenario -> build_entities
+    -> compute_paths / allowed_regions / size_jobs (emit_ir)
+    -> expand_statements -> objective -> Program
+
+Every pass adds to one DiagnosticBag and goes on where it can, so `check`
+reports every error of a file at once. `compile_spec` returns the program (or
+None) with every diagnostic and the source texts needed to render them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from suanli.compiler import ir
+from suanli.compiler.apply_scenario import apply_scenario
+from suanli.compiler.build_entities import build_entities
+from suanli.compiler.collect_names import collect_names
+from suanli.compiler.emit_ir import (emit_jobs, emit_links, emit_nodes, emit_paths, emit_regions,
+                                     emit_services, region_warnings, unused_node_warnings)
+from suanli.compiler.expand_statements import StatementExpander, objective
+from suanli.compiler.metrics import MetricEvaluator
+from suanli.compiler.resolve_imports import DEFAULT_MAX_BYTES, resolve_imports
+from suanli.diagnostics import CompileError, Diagnostic, DiagnosticBag, Severity
+
+
+@dataclass
+class CompileResult:
+    program: ir.Program | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.program is not None
+
+
+def compile_spec(path: str, scenario: str | None = None, overrides=(),
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> CompileResult:
+    diags = DiagnosticBag()
+    sources = resolve_imports(path, diags, max_bytes)
+    if diags.has_errors or not sources.modules:
+        return CompileResult(None, diags.sorted(), sources.texts)
+    decls = collect_names(sources.modules, diags)
+    override_map = apply_scenario(decls, scenario, list(overrides), diags)
+    world = build_entities(decls, override_map, diags)
+    program = _emit(world, decls, path, scenario, diags)
+    result = diags.sorted()
+    return CompileResult(None if diags.has_errors else program, result, sources.texts)
+
+
+def _emit(world, decls, path, scenario, diags: DiagnosticBag) -> ir.Program | None:
+    currency = world.currency.code
+    settings = ir.Settings(horizon=float(world.horizon), currency=currency,
+                           utilization=float(world.utilization), carbon_price=float(world.carbon_price))
+    regions, nodes, links = emit_regions(world), emit_nodes(world), emit_links(world)
+    paths, flat_paths = emit_paths(world)
+    services = emit_services(world, paths, diags)
+    jobs = emit_jobs(world, paths, diags)
+    unused_node_warnings(world, diags)
+    region_warnings(world, diags)
+    metrics = MetricEvaluator(world.lets, world.namespace, world.evaluator, diags)
+    expander = StatementExpander(metrics, world, diags, currency)
+    for stmt, policy in decls.statements:
+        expander.expand(stmt, policy)
+    goal = objective(decls.objective, metrics, currency, diags)
+    if diags.has_errors:
+        return None
+    warnings = tuple(ir.CompileWarning(code=d.code, message=d.message, span=d.span)
+                     for d in diags.sorted() if d.severity is Severity.WARNING)
+    return ir.Program(root=path, scenario=scenario, settings=settings, regions=regions,
+                      node_types=nodes, links=links, paths=flat_paths, services=services, jobs=jobs,
+                      statements=tuple(expander.out), objective=goal, warnings=warnings)
+
+
+def load(path: str, scenario: str | None = None, overrides=(),
+         max_bytes: int = DEFAULT_MAX_BYTES) -> ir.Program:
+    """Compile a spec to the IR or raise CompileError with every diagnostic."""
+    result = compile_spec(path, scenario, overrides, max_bytes)
+    if result.program is None:
+        error = CompileError(result.diagnostics)
+        error.sources = result.sources  # type: ignore[attr-defined]
+        raise error
+    return result.program

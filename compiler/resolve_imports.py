@@ -1,0 +1,105 @@
+"""Pass 1: read the root spec and everything it imports.
+
+Import paths are relative to the importing file and must stay inside the root
+spec's directory once symlinks are resolved. A file reached twice is loaded
+once; a cycle is an error listing the whole chain. The byte limit covers the
+root and its imports together.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from suanli.diagnostics import CompileError, DiagnosticBag, Label, error
+from suanli.grammar import ast
+from suanli.grammar.parser import parse
+from suanli.grammar.source import read_source
+
+DEFAULT_MAX_BYTES = 32_000_000
+
+
+@dataclass
+class Sources:
+    """Every file read, in inclusion order, with its text (for rendering)."""
+
+    modules: list[ast.Module] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    total_bytes: int = 0
+
+
+def resolve_imports(root_path: str, diags: DiagnosticBag,
+                    max_bytes: int = DEFAULT_MAX_BYTES) -> Sources:
+    sources = Sources()
+    root_dir = os.path.dirname(os.path.realpath(root_path))
+    loader = _Loader(root_dir, sources, diags, max_bytes)
+    loader.load(root_path, chain=[], display=root_path)
+    return sources
+
+
+class _Loader:
+    def __init__(self, root_dir: str, sources: Sources, diags: DiagnosticBag, max_bytes: int):
+        self.root_dir = root_dir
+        self.sources = sources
+        self.diags = diags
+        self.max_bytes = max_bytes
+        self.loaded: set[str] = set()
+
+    def load(self, path: str, chain: list[tuple[str, ast.Import | None]], display: str) -> None:
+        real = os.path.realpath(path)
+        self.loaded.add(real)
+        try:
+            text = read_source(path, max_bytes=self.max_bytes - self.sources.total_bytes)
+        except CompileError as exc:
+            self.diags.extend(exc.diagnostics)
+            return
+        self.sources.total_bytes += len(text.encode("utf-8"))
+        self.sources.texts[display] = text
+        module, parse_diags = parse(text, display)
+        self.diags.extend(parse_diags)
+        if module is None:
+            return
+        self.sources.modules.append(module)
+        for stmt in module.statements:
+            if isinstance(stmt, ast.Import):
+                self._follow(stmt, path, display, chain + [(real, stmt)])
+
+    def _follow(self, stmt: ast.Import, importer: str, importer_display: str,
+                chain: list[tuple[str, ast.Import | None]]) -> None:
+        target = self._target(stmt, importer)
+        if target is None:
+            return
+        real = os.path.realpath(target)
+        stack = [c[0] for c in chain]
+        if real in stack:
+            self._cycle(stmt, chain, stack.index(real))
+            return
+        if real in self.loaded:
+            return  # a file reached twice is loaded once
+        display = os.path.normpath(os.path.join(os.path.dirname(importer_display), stmt.path))
+        self.load(target, chain, display)
+
+    def _target(self, stmt: ast.Import, importer: str) -> str | None:
+        if os.path.isabs(stmt.path) or stmt.path.startswith(("/", "\\")) or ":" in stmt.path[:3]:
+            self.diags.add(error("E0202", f"import path `{stmt.path}` is absolute", stmt.path_span,
+                                 "absolute path", help="write the path relative to this file"))
+            return None
+        target = os.path.join(os.path.dirname(importer), stmt.path)
+        real = os.path.realpath(target)
+        if os.path.commonpath([real, self.root_dir]) != self.root_dir:
+            self.diags.add(error("E0203", f"import `{stmt.path}` leaves the root spec's directory",
+                                 stmt.path_span, f"resolves to {real}",
+                                 help=f"imports must stay inside {self.root_dir}"))
+            return None
+        if not os.path.isfile(real):
+            self.diags.add(error("E0201", f"imported file `{stmt.path}` not found", stmt.path_span,
+                                 "no such file", help=f"looked for {real}"))
+            return None
+        return target
+
+    def _cycle(self, stmt: ast.Import, chain, start: int) -> None:
+        names = [os.path.basename(c[0]) for c in chain[start:]] + [os.path.basename(chain[start][0])]
+        labels = [Label(c[1].span, "imports the next file") for c in chain[start:-1] if c[1]]
+        self.diags.add(error("E0204", "import cycle: " + " -> ".join(names), stmt.span,
+                             "closes the cycle", extra=labels,
+                             help="remove one of these imports"))

@@ -1,0 +1,119 @@
+"""What each property of each declaration expects (LANGUAGE.md §4).
+
+One table drives the checks: the value's shape (quantity, name, list, ...),
+its allowed dimensions, whether it is required, its valid range, and an
+example used in `help` text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable, Optional
+
+from suanli.compiler import units as u
+
+Range = Callable[[Fraction], Optional[str]]  # returns the complaint, or None when fine
+
+
+def at_least(low, strict=False, what=""):
+    def check(v: Fraction) -> str | None:
+        bad = v <= low if strict else v < low
+        return f"must be {'>' if strict else '>='} {low}{what}" if bad else None
+    return check
+
+
+def between(low, high, low_open=False, high_open=False):
+    def check(v: Fraction) -> str | None:
+        lo_bad = v <= low if low_open else v < low
+        hi_bad = v >= high if high_open else v > high
+        if lo_bad or hi_bad:
+            return (f"must be in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+                    f" (as a percentage {'(' if low_open else '['}{low * 100}%, {high * 100}%"
+                    f"{')' if high_open else ']'})")
+        return None
+    return check
+
+
+NON_NEGATIVE = at_least(0)
+POSITIVE = at_least(0, strict=True)
+
+
+@dataclass(frozen=True)
+class PropSpec:
+    shape: str  # quantity | count | name | names | string | bool | currency
+    dims: tuple[u.Dim, ...] = ()
+    required: bool = False
+    check: Range | None = None
+    example: str = ""
+
+
+def q(dims, example, check=NON_NEGATIVE, required=False) -> PropSpec:
+    dims = dims if isinstance(dims, tuple) else (dims,)
+    return PropSpec("quantity", dims, required, check, example)
+
+
+COUNT = PropSpec("count", (u.RATIO,), False, NON_NEGATIVE, "100")
+NAME_REQUIRED = PropSpec("name", required=True, example="general")
+
+SCHEMAS: dict[str, dict[str, PropSpec]] = {
+    "settings": {
+        "horizon": q(u.TIME, "1 year", POSITIVE),
+        "currency": PropSpec("currency", example="CNY"),
+        "utilization": q(u.RATIO, "80%", between(0, 1, low_open=True)),
+        "carbon_price": q(u.MONEY / u.CARBON, "300 CNY/tCO2"),
+    },
+    "region": {
+        "power_price": q(u.MONEY / u.ENERGY, "0.35 CNY/kWh"),
+        "pue": q(u.RATIO, "1.2", at_least(1)),
+        "carbon_intensity": q(u.CARBON / u.ENERGY, "580 gCO2/kWh"),
+        "renewable": q(u.RATIO, "55%", between(0, 1)),
+        "power_cap": q(u.POWER, "60 MW"),
+        "site_cost": q((u.MONEY, u.MONEY / u.TIME), "30e6 CNY/year"),
+        "max_nodes": COUNT,
+        "tags": PropSpec("names", example="[east, hub]"),
+        "label": PropSpec("string", example='"Beijing hub"'),
+    },
+    "node": {
+        "class": NAME_REQUIRED,
+        "compute": q(u.RATE, "4 TFLOPS"),
+        "storage": q(u.DATA, "16 TB"),
+        "power": q(u.POWER, "0.8 kW", POSITIVE, required=True),
+        "capex": q(u.MONEY, "60e3 CNY"),
+        "lifetime": q(u.TIME, "5 years", POSITIVE),
+        "opex": q(u.MONEY / u.TIME, "1000 CNY/year"),
+        "regions": PropSpec("names", example="[west]"),
+        "max_per_region": COUNT,
+        "label": PropSpec("string", example='"8-GPU server"'),
+    },
+    "link": {
+        "latency": q(u.TIME, "28 ms", required=True),
+        "bandwidth": q(u.DATA_RATE, "400 Gbps"),
+        "transfer_cost": q(u.MONEY / u.DATA, "0.02 CNY/GB"),
+    },
+    "demand": {
+        "class": NAME_REQUIRED,
+        "compute": q(u.RATE, "400 TFLOPS"),
+        "storage": q(u.DATA, "2 PB"),
+        "origin": PropSpec("name", example="beijing"),
+        "traffic": q(u.DATA_RATE, "2 Gbps"),
+        "max_latency": q(u.TIME, "5 ms"),
+        "residency": PropSpec("names", example="[east]"),
+        "split": PropSpec("bool", example="false"),
+        "label": PropSpec("string", example='"portal"'),
+    },
+    "job": {
+        "class": NAME_REQUIRED,
+        "work": q(u.WORK, "3640 PFLOPS * day", POSITIVE, required=True),
+        "deadline": q(u.TIME, "90 days", POSITIVE, required=True),
+        "serial_fraction": q(u.RATIO, "2%", between(0, 1, high_open=True)),
+        "efficiency": q(u.RATIO, "40%", between(0, 1, low_open=True)),
+        "max_nodes": PropSpec("count", (u.RATIO,), False, at_least(1), "64"),
+        "storage": q(u.DATA, "500 TB"),
+        "origin": PropSpec("name", example="beijing"),
+        "data": q(u.DATA, "45 TB"),
+        "max_latency": q(u.TIME, "30 ms"),
+        "residency": PropSpec("names", example="[east]"),
+        "label": PropSpec("string", example='"pretraining"'),
+    },
+}

@@ -1,0 +1,30 @@
+"""suanli (算力): plan compute infrastructure from a declarative `.spec` file.
+
+The public façade. Everything is imported lazily so `import suanli` (and
+`suanli check`) does not pay for the solver stack.
+
+    program = suanli.load("specs/example.spec")          # typed IR, or CompileError
+    result = suanli.compile_spec("specs/example.spec")   # IR + every diagnostic
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "load": "suanli.compiler.pipeline",
+    "compile_spec": "suanli.compiler.pipeline",
+    "CompileError": "suanli.diagnostics",
+    "Diagnostic": "suanli.diagnostics",
+    "parse": "suanli.grammar.parser",
+    "format_source": "suanli.grammar.fmt",
+}
+
+__all__ = sorted(_EXPORTS)
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'suanli' has no attribute {name!r}")

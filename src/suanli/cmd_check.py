@@ -1,0 +1,58 @@
+"""`suanli check FILE... [--format text|json]`: every diagnostic of every file.
+
+Exit 0 when no file has an error (warnings are printed but do not fail), 2 on
+any error. Text goes to stderr in the rustc style; `--format json` prints one
+JSON object on stdout for editors and CI: {"files": [...], "diagnostics": [...],
+"errors": N, "warnings": N}.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from suanli.diagnostics import Severity, render_all
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".spec files to check")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_compile_options(parser)
+
+
+def add_compile_options(parser) -> None:
+    """Options every command that compiles a spec shares."""
+    parser.add_argument("--scenario", metavar="NAME", help="apply the overrides of scenario NAME")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="K=V",
+                        help="override a property: --set region.guizhou.pue=1.2 (repeatable)")
+    parser.add_argument("--max-bytes", type=int, default=None, metavar="N",
+                        help="largest spec (imports included) to read, in bytes (default 32 MB)")
+
+
+def compile_options(args) -> dict:
+    options = {"scenario": args.scenario, "overrides": tuple(args.overrides)}
+    if args.max_bytes is not None:
+        options["max_bytes"] = args.max_bytes
+    return options
+
+
+def run(args) -> int:
+    from suanli.compiler.pipeline import compile_spec
+
+    all_diags, sources = [], {}
+    for path in args.files:
+        result = compile_spec(path, **compile_options(args))
+        all_diags.extend(result.diagnostics)
+        sources.update(result.sources)
+    errors = sum(d.severity is Severity.ERROR for d in all_diags)
+    warnings = sum(d.severity is Severity.WARNING for d in all_diags)
+    if args.format == "json":
+        payload = {"files": list(args.files), "errors": errors, "warnings": warnings,
+                   "diagnostics": [d.to_json() for d in all_diags]}
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    else:
+        if all_diags:
+            print(render_all(all_diags, sources), file=sys.stderr)
+        summary = f"{len(args.files)} file(s) checked: {errors} error(s), {warnings} warning(s)"
+        print(summary, file=sys.stderr)
+    return 2 if errors else 0
