@@ -45,6 +45,7 @@ class _Collector:
         self.decls = decls
         self.diags = diags
         self.let_spans: dict[str, Span] = {}
+        self.link_keys: dict[frozenset, ast.LinkDecl] = {}
 
     def add(self, stmt: ast.Statement) -> None:
         handler = getattr(self, "_" + type(stmt).__name__.lower(), None)
@@ -76,10 +77,10 @@ class _Collector:
                                  "both ends are the same region", help="a link joins two regions"))
             return
         key = frozenset((stmt.a, stmt.b))
-        for other in self.decls.links:
-            if frozenset((other.a, other.b)) == key:
-                self._duplicate("link", f"{stmt.a} -- {stmt.b}", stmt.span, other.span)
-                return
+        if key in self.link_keys:
+            self._duplicate("link", f"{stmt.a} -- {stmt.b}", stmt.span, self.link_keys[key].span)
+            return
+        self.link_keys[key] = stmt
         self.decls.links.append(stmt)
         self._props(stmt.props, "link", f"{stmt.a} -- {stmt.b}")
 

@@ -88,12 +88,13 @@ class _Loader:
         real = os.path.realpath(target)
         if os.path.commonpath([real, self.root_dir]) != self.root_dir:
             self.diags.add(error("E0203", f"import `{stmt.path}` leaves the root spec's directory",
-                                 stmt.path_span, f"resolves to {real}",
-                                 help=f"imports must stay inside {self.root_dir}"))
+                                 stmt.path_span, "outside the root directory",
+                                 help=f"imports must stay inside {_shown(self.root_dir)}, "
+                                      "the directory of the root spec"))
             return None
         if not os.path.isfile(real):
             self.diags.add(error("E0201", f"imported file `{stmt.path}` not found", stmt.path_span,
-                                 "no such file", help=f"looked for {real}"))
+                                 "no such file", help=f"looked for {_shown(real)}"))
             return None
         return target
 
@@ -103,3 +104,9 @@ class _Loader:
         self.diags.add(error("E0204", "import cycle: " + " -> ".join(names), stmt.span,
                              "closes the cycle", extra=labels,
                              help="remove one of these imports"))
+
+
+def _shown(path: str) -> str:
+    """A path relative to the working directory when it is below it (stable in goldens)."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
