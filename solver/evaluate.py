@@ -1,0 +1,207 @@
+"""Metrics evaluated on a plan, straight from LANGUAGE.md §6 -- never the LP.
+
+`PlanState` holds only the decisions (node counts, open sites, service
+fractions, job placements); everything else is recomputed here. `solve`
+reports these numbers, `verify` re-derives them from a plan file, and the
+LP's own objective is compared against them as a cross-check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Optional
+
+import numpy as np
+
+from suanli.compiler.ir import ExprNode, LinExpr, Metric, Program
+from suanli.solver.index import Index
+
+COST_PARTS = ("site", "capex", "opex", "energy", "network", "carbon")
+
+
+@dataclass
+class PlanState:
+    nodes: dict[tuple[str, str], float] = field(default_factory=dict)  # (region, type) -> n
+    open: dict[str, bool] = field(default_factory=dict)  # site regions only
+    served: dict[str, dict[str, float]] = field(default_factory=dict)  # service -> region -> x
+    jobs: dict[str, Optional[tuple[str, str]]] = field(default_factory=dict)  # job -> (region, type)
+
+
+class Evaluator:
+    def __init__(self, program: Program, state: PlanState, ix: Optional[Index] = None):
+        self.p, self.s = program, state
+        self.ix = ix or Index(program)
+        self.H = program.settings.horizon
+
+    # ---- node arrays ------------------------------------------------------
+    @cached_property
+    def n(self) -> np.ndarray:
+        arr = np.zeros((len(self.p.regions), len(self.p.node_types)))
+        for (r, t), v in self.s.nodes.items():
+            arr[self.ix.region_ix[r], self.ix.type_ix[t]] = v
+        return arr
+
+    def _rmask(self, names) -> np.ndarray:
+        m = np.zeros(len(self.p.regions), dtype=bool)
+        m[[self.ix.region_ix[n] for n in names] if names is not None else slice(None)] = True
+        return m
+
+    def _tmask(self, names) -> np.ndarray:
+        m = np.zeros(len(self.p.node_types), dtype=bool)
+        m[[self.ix.type_ix[n] for n in names] if names is not None else slice(None)] = True
+        return m
+
+    def _node_sum(self, m: Metric, per_type: np.ndarray, per_region: Optional[np.ndarray] = None) -> float:
+        sel = self._rmask(m.regions)[:, None] & self._tmask(m.node_types)[None, :]
+        weights = per_type[None, :] * (per_region[:, None] if per_region is not None else 1.0)
+        return float((self.n * weights * sel).sum())
+
+    def region_energy(self) -> np.ndarray:
+        """J per region over the horizon: pue * nameplate power * H."""
+        return self.ix.pue * (self.n * self.ix.t_power[None, :]).sum(axis=1) * self.H
+
+    # ---- placements -------------------------------------------------------
+    def service_items(self):
+        for svc in self.p.services:
+            for r, frac in sorted(self.s.served.get(svc.name, {}).items()):
+                yield svc, r, frac
+
+    def job_items(self):
+        for job in self.p.jobs:
+            place = self.s.jobs.get(job.name)
+            if place is not None:
+                opt = next((o for o in job.options if o.node_type == place[1]), None)
+                yield job, place[0], place[1], opt
+
+    # ---- metrics ------------------------------------------------------------
+    def metric(self, m: Metric) -> Optional[float]:
+        k, ix = m.kind, self.ix
+        if k == "cost":
+            return sum(self.metric(m.model_copy(update={"kind": f"cost.{p}"})) for p in COST_PARTS)
+        energy = ix.pue * self.H
+        table = {
+            "nodes": lambda: self._node_sum(m, np.ones(len(self.p.node_types))),
+            "compute": lambda: self._node_sum(m, ix.t_compute),
+            "storage": lambda: self._node_sum(m, ix.t_storage),
+            "power": lambda: self._node_sum(m, ix.t_power, ix.pue),
+            "energy": lambda: self._node_sum(m, ix.t_power, energy),
+            "carbon": lambda: self._node_sum(m, ix.t_power, energy * ix.carbon_intensity),
+            "renewable_energy": lambda: self._node_sum(m, ix.t_power, energy * ix.renewable),
+            "cost.energy": lambda: self._node_sum(m, ix.t_power, energy * ix.power_price),
+            "cost.carbon": lambda: self.p.settings.carbon_price * self._node_sum(
+                m, ix.t_power, energy * ix.carbon_intensity),
+            "cost.capex": lambda: self._node_sum(m, np.array(
+                [t.capex * self.H / t.lifetime for t in self.p.node_types])),
+            "cost.opex": lambda: self._node_sum(m, np.array([t.opex * self.H for t in self.p.node_types])),
+            "cost.site": lambda: self._site(m),
+            "cost.network": lambda: self._network(m),
+            "served": lambda: self._served(m),
+            "utilization": lambda: self.utilization(m),
+            "latency": lambda: self.latency(m.target),
+        }
+        return table[k]()
+
+    def _site(self, m: Metric) -> float:
+        mask = self._rmask(m.regions)
+        return float(sum(r.site_cost for i, r in enumerate(self.p.regions)
+                         if mask[i] and r.site_cost > 0 and self.s.open.get(r.name, False)))
+
+    def _network(self, m: Metric) -> float:
+        mask, total = self._rmask(m.regions), 0.0
+        for svc, r, frac in self.service_items():
+            if mask[self.ix.region_ix[r]] and svc.traffic > 0:
+                total += svc.traffic * self.H * self.ix.path(svc.origin, r).cost * frac
+        for job, r, _, _ in self.job_items():
+            if mask[self.ix.region_ix[r]] and job.data > 0:
+                total += job.data * self.ix.path(job.origin, r).cost
+        return total
+
+    def _served(self, m: Metric) -> float:
+        mask = self._rmask(m.regions)
+        if m.target in self.ix.service_ix:
+            fr = self.s.served.get(m.target, {})
+            return float(sum(v for r, v in fr.items() if mask[self.ix.region_ix[r]]))
+        place = self.s.jobs.get(m.target)
+        if place is None or not mask[self.ix.region_ix[place[0]]]:
+            return 0.0
+        return 1.0 if m.node_types is None or place[1] in m.node_types else 0.0
+
+    def work_used(self) -> dict[tuple[str, str], float]:
+        """(region, class) -> compute work placed there over the horizon, FLOP."""
+        out: dict[tuple[str, str], float] = {}
+        for svc, r, frac in self.service_items():
+            out[(r, svc.cls)] = out.get((r, svc.cls), 0.0) + svc.compute * self.H * frac
+        for job, r, _, opt in self.job_items():
+            if opt is not None:
+                out[(r, job.cls)] = out.get((r, job.cls), 0.0) + opt.consumed
+        return out
+
+    def utilization(self, m: Metric) -> Optional[float]:
+        """Work placed in the selection / (H * installed compute there)."""
+        rmask, tmask = self._rmask(m.regions), self._tmask(m.node_types)
+        classes = {t.cls for i, t in enumerate(self.p.node_types) if tmask[i]}
+        cap = self.H * float((self.n * self.ix.t_compute[None, :] * rmask[:, None] * tmask[None, :]).sum())
+        used = sum(w for (r, c), w in self.work_used().items()
+                   if rmask[self.ix.region_ix[r]] and c in classes)
+        return used / cap if cap > 0 else None
+
+    def latency(self, target: Optional[str]) -> Optional[float]:
+        """Largest latency from the origin to a region it is served from, s;
+        0 without an origin; None when it is not placed at all."""
+        if target in self.ix.service_ix:
+            svc = self.p.services[self.ix.service_ix[target]]
+            regions = [r for r, v in self.s.served.get(target, {}).items() if v > 1e-9]
+            origin = svc.origin
+        else:
+            job = self.p.jobs[self.ix.job_ix[target]]
+            place = self.s.jobs.get(target)
+            regions, origin = ([place[0]] if place else []), job.origin
+        if not regions:
+            return None
+        return max(self.ix.path(origin, r).latency for r in regions)
+
+    # ---- expressions ----------------------------------------------------------
+    def linexpr(self, e: LinExpr) -> float:
+        return e.constant + sum(t.coef * self.metric(t.metric) for t in e.terms)
+
+    def expr(self, node: Optional[ExprNode]) -> Optional[float]:
+        if node is None:
+            return None
+        if node.op == "const":
+            return node.value
+        if node.op == "metric":
+            return self.metric(node.metric)
+        vals = [self.expr(a) for a in node.args]
+        if any(v is None for v in vals):
+            return None
+        return _apply(node.op, vals)
+
+
+def _apply(op: str, vals: list[float]) -> Optional[float]:
+    if op == "neg":
+        return -vals[0]
+    a, b = vals[0], vals[1]
+    if op == "add":
+        return a + b
+    if op == "sub":
+        return a - b
+    if op == "mul":
+        return a * b
+    if op == "div":
+        return a / b if b != 0 else None
+    raise ValueError(f"unknown expression op {op!r}")
+
+
+def edge_traffic(ev: Evaluator) -> np.ndarray:
+    """B/s per directed edge (see Index.edges)."""
+    out = np.zeros(len(ev.ix.edges))
+    for svc, r, frac in ev.service_items():
+        if svc.traffic > 0:
+            for e in ev.ix.path(svc.origin, r).edges:
+                out[e] += svc.traffic * frac
+    for job, r, _, _ in ev.job_items():
+        if job.data > 0:
+            for e in ev.ix.path(job.origin, r).edges:
+                out[e] += job.data / job.deadline
+    return out

@@ -1,0 +1,138 @@
+"""Lowering: IR Program -> SparseProgram (LANGUAGE.md §6, to the letter).
+
+Scaling. The IR is in SI units, where one row may hold 1e22 FLOP and a cost
+0.02 CNY/GB is 2e-11 CNY/B. Each row is one dimension, so choosing a unit per
+row is choosing a unit per dimension: every row is multiplied by a power of
+ten that puts its largest coefficient in [1, 10) (decimal inputs stay exact),
+and the objective likewise. A row whose coefficients still span more than
+1e9 (HiGHS drops |a| <= 1e-9 silently) is reported as a plan warning.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from suanli.compiler.ir import Program
+from suanli.solver import rows as R
+from suanli.solver.columns import Columns, build_columns, pair_tables
+from suanli.solver.index import Index
+from suanli.solver.linmetrics import MetricVectors, dense
+from suanli.solver.names import Namer
+from suanli.solver.sites import site_rows
+from suanli.solver.sparse import Family, SparseProgram, to_csr
+
+RANGE_LIMIT = 1e9
+
+
+def lower(program: Program, relax: bool = False) -> SparseProgram:
+    ix = Index(program)
+    cols = build_columns(ix)
+    pairs = pair_tables(ix)
+    mv = MetricVectors(ix, cols, pairs)
+    rb = R.RowBuilder()
+    R.served_rows(rb, ix, cols)
+    R.compute_rows(rb, ix, cols)
+    R.parallel_rows(rb, ix, cols)
+    R.storage_rows(rb, ix, cols)
+    R.cap_rows(rb, ix, cols)
+    R.bandwidth_rows(rb, ix, cols, pairs)
+    require_rows(rb, program, mv)
+    obj_ids, obj_vals = mv.linexpr(program.objective.expr)
+    notes: list[str] = []
+    site_rows(rb, ix, cols, program.objective.sense, (obj_ids, obj_vals), notes)
+    return _assemble(ix, cols, rb, mv, relax, (obj_ids, obj_vals), notes)
+
+
+def require_rows(rb: R.RowBuilder, program: Program, mv: MetricVectors) -> None:
+    """8. Every `require`: lower <= sum coef*metric + constant <= upper."""
+    rows, cols, vals, lbs, ubs, stmt, part = [], [], [], [], [], [], []
+    k = 0
+    for s_ix, st in enumerate(program.statements):
+        if st.kind != "require":
+            continue
+        for p_ix, row in enumerate(st.rows):
+            ids, coefs = mv.linexpr(row.expr)
+            rows.append(np.full(len(ids), k, dtype=np.int64))
+            cols.append(ids)
+            vals.append(coefs)
+            const = row.expr.constant
+            lbs.append(-np.inf if row.lower is None else row.lower - const)
+            ubs.append(np.inf if row.upper is None else row.upper - const)
+            stmt.append(s_ix)
+            part.append(p_ix)
+            k += 1
+    if k:
+        rb.add("require", np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
+               lbs, ubs, {"s": np.array(stmt), "p": np.array(part)})
+
+
+def _col_bounds(ix: Index, c: Columns, relax: bool):
+    ncol = c.ncol
+    lb, ub = np.zeros(ncol), np.ones(ncol)
+    integer = np.ones(ncol, dtype=bool)
+    ub[c.n0:c.open0] = ix.t_max_per_region[c.n_t]
+    split = np.array([s.split for s in ix.program.services], dtype=bool)
+    integer[c.x0:c.y0] = ~split[c.x_d] if len(c.x_d) else False
+    if relax:  # the LP relaxation: every integer and binary variable becomes real
+        integer[:] = False
+    return lb, ub, integer
+
+
+def _col_families(c: Columns) -> list[Family]:
+    return [Family("n", c.n0, c.open0, {"r": c.n_r, "t": c.n_t}),
+            Family("open", c.open0, c.x0, {"r": c.open_r}),
+            Family("x", c.x0, c.y0, {"d": c.x_d, "r": c.x_r}),
+            Family("y", c.y0, c.ncol, {"j": c.y_j, "r": c.y_r, "t": c.y_t, "o": c.y_o})]
+
+
+def _assemble(ix, cols, rb, mv, relax, obj, notes) -> SparseProgram:
+    r, cc, v, lb, ub = rb.arrays()
+    scale = _row_scale(r, v, len(lb))
+    v = v * scale[r]
+    indptr, indices, values = to_csr(r, cc, v, len(lb))
+    cost = dense(obj, cols.ncol)
+    obj_scale = _pow10_unit(np.abs(cost).max() if len(cost) else 0.0)
+    col_lb, col_ub, integer = _col_bounds(ix, cols, relax)
+    program = ix.program
+    sp = SparseProgram(
+        sense=program.objective.sense, cost=cost / obj_scale,
+        offset=program.objective.expr.constant / obj_scale, obj_scale=obj_scale,
+        col_lb=col_lb, col_ub=col_ub, integer=integer,
+        row_lb=lb * scale, row_ub=ub * scale, row_scale=scale,
+        indptr=indptr, indices=indices, values=values,
+        col_families=_col_families(cols), row_families=rb.families, notes=notes, relaxed=relax)
+    sp.names_ctx = Namer(ix)
+    _range_notes(sp)
+    return sp
+
+
+def _pow10_unit(biggest: float) -> float:
+    if not np.isfinite(biggest) or biggest <= 0:
+        return 1.0
+    return float(10.0 ** np.floor(np.log10(biggest)))
+
+
+def _row_scale(r: np.ndarray, v: np.ndarray, nrow: int) -> np.ndarray:
+    biggest = np.zeros(nrow)
+    np.maximum.at(biggest, r, np.abs(v))
+    scale = np.ones(nrow)
+    pos = biggest > 0
+    scale[pos] = 10.0 ** (-np.floor(np.log10(biggest[pos])))
+    return scale
+
+
+def _range_notes(sp: SparseProgram) -> None:
+    """Warn about rows whose scaled coefficients still span > RANGE_LIMIT."""
+    if sp.nnz == 0:
+        return
+    rows = sp.row_of()
+    absv = np.abs(sp.values)
+    small = np.full(sp.nrow, np.inf)
+    np.minimum.at(small, rows, absv)
+    big = np.zeros(sp.nrow)
+    np.maximum.at(big, rows, absv)
+    bad = np.flatnonzero((big > 0) & (big / small > RANGE_LIMIT))
+    names = sp.names_ctx.row_names(sp, bad) if len(bad) else []
+    for i, name in zip(bad, names):
+        sp.notes.append(f"constraint {name} has coefficients spanning {big[i] / small[i]:.1e} "
+                        f"(more than {RANGE_LIMIT:.0e}); the solver may lose precision on it")

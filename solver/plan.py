@@ -1,0 +1,184 @@
+"""The plan: what `solve` prints and `verify` reads (docs/plan.md).
+
+Units are in the field names (`_mw`, `_mwh`, `_tflops`, `_tb`, `_gbps`,
+`_ms`, `_h`, `_tco2`); money is in `currency`. Serialisation is
+deterministic: keys sorted, lists sorted by name, floats rounded to 12
+significant digits and |v| < 1e-9 written as 0.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+PlanStatus = Literal["optimal", "feasible", "infeasible", "time_limit", "error"]
+Number = Union[int, float]
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Cost(_M):
+    total: Optional[float] = None
+    site: Optional[float] = None
+    capex: Optional[float] = None
+    opex: Optional[float] = None
+    energy: Optional[float] = None
+    network: Optional[float] = None
+    carbon: Optional[float] = None
+
+
+class RegionPlan(_M):
+    name: str
+    open: bool
+    nodes: dict[str, Number] = Field(description="node count per node type (non-zero only)")
+    power_mw: float
+    energy_mwh: float
+    compute_tflops: float
+    storage_tb: float
+    utilization: dict[str, Optional[float]] = Field(
+        description="per class: compute work placed / (horizon x installed compute); null without compute")
+
+
+class DemandPlan(_M):
+    name: str
+    regions: dict[str, float] = Field(description="fraction served in each region (non-zero only)")
+    latency_ms: Optional[float] = Field(description="largest path latency from the origin to a serving region")
+
+
+class JobPlan(_M):
+    name: str
+    region: Optional[str]
+    node_type: Optional[str]
+    nodes: Optional[int]
+    runtime_h: Optional[float]
+    latency_ms: Optional[float] = None
+
+
+class LinkPlan(_M):
+    a: str
+    b: str
+    latency_ms: float
+    bandwidth_gbps: Optional[float] = Field(description="per direction; null = unlimited")
+    traffic_ab_gbps: float = Field(description="traffic a -> b (services' traffic + jobs' data/deadline)")
+    traffic_ba_gbps: float = Field(description="traffic b -> a")
+
+
+class StatementResult(_M):
+    name: str
+    policy: Optional[str] = None
+    location: str
+    op: str
+    value: Optional[float] = Field(description="left side, in `unit`; null when undefined (x/0)")
+    bound: Optional[float] = Field(description="right side, in `unit` (null for `in`)")
+    lower: Optional[float] = None
+    upper: Optional[float] = None
+    unit: str
+    slack: Optional[float] = Field(None, description="distance to the violated side; >= 0 when it holds")
+    binding: Optional[bool] = None
+    passed: Optional[bool] = None
+    advisory: bool = False
+
+
+class ShadowPrice(_M):
+    constraint: str
+    location: Optional[str] = None
+    value: float = Field(description="objective change per one more unit of the bound (over the horizon)")
+    unit: str = Field(description="objective unit per bound unit, e.g. CNY/MW")
+    description: str
+
+
+class PlanWarning(_M):
+    code: str
+    message: str
+    location: Optional[str] = None
+
+
+class Infeasibility(_M):
+    constraint: str
+    location: Optional[str] = None
+    shortfall: float
+    unit: str
+    message: str
+
+
+class Plan(_M):
+    schema_version: int = SCHEMA_VERSION
+    status: PlanStatus
+    message: Optional[str] = None
+    spec: str
+    scenario: Optional[str] = None
+    solver: str
+    relaxed: bool = False
+    objective: Optional[float] = Field(description="in objective_unit; null without a plan")
+    objective_unit: str
+    objective_sense: Literal["minimize", "maximize"]
+    gap: Optional[float] = None
+    currency: str
+    horizon_h: float
+    cost: Cost
+    energy_mwh: Optional[float] = None
+    renewable_energy_mwh: Optional[float] = None
+    carbon_tco2: Optional[float] = None
+    regions: list[RegionPlan] = []
+    demands: list[DemandPlan] = []
+    jobs: list[JobPlan] = []
+    links: list[LinkPlan] = []
+    requires: list[StatementResult] = []
+    asserts: list[StatementResult] = []
+    shadow_prices: list[ShadowPrice] = []
+    infeasibility: list[Infeasibility] = []
+    warnings: list[PlanWarning] = []
+
+
+def round_sig(v: float) -> float | int:
+    if isinstance(v, bool) or isinstance(v, int):
+        return v
+    if not math.isfinite(v):
+        raise ValueError(f"non-finite number {v} in a plan")
+    if abs(v) < 1e-9:
+        return 0.0
+    return float(f"{v:.12g}")
+
+
+def _rounded(obj):
+    if isinstance(obj, dict):
+        return {k: _rounded(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_rounded(v) for v in obj]
+    if isinstance(obj, float):
+        return round_sig(obj)
+    return obj
+
+
+def plan_dict(plan: Plan) -> dict:
+    return _rounded(plan.model_dump(mode="json"))
+
+
+def normalized(plan: Plan) -> Plan:
+    """The plan exactly as it will read back from its JSON."""
+    return Plan.model_validate(plan_dict(plan))
+
+
+def dumps(plan: Plan) -> str:
+    return json.dumps(plan_dict(plan), allow_nan=False, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def loads(text: str) -> Plan:
+    return Plan.model_validate(json.loads(text))
+
+
+def json_schema() -> dict:
+    schema = Plan.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://suanli.dev/plan.schema.json"
+    return schema
+
+
+def schema_text() -> str:
+    return json.dumps(json_schema(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"

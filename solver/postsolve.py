@@ -1,0 +1,122 @@
+"""From a solver's answer to clean, deterministic column values.
+
+1. Tie-break (lexicographic second solve): keep the objective within
+   1e-8 relative of the first solve's value, then minimise a secondary
+   objective that prefers fewer nodes and regions/types earlier in name
+   order (weights below). Equal-cost plans thus come out the same whatever
+   the solver or run.
+2. Round integer columns to exact integers; open a site wherever nodes stand.
+3. Polish: with every integer column fixed, re-solve the LP (HiGHS, tight
+   tolerances) for the continuous fractions, primary then secondary
+   objective, so rows hold to ~1e-12 instead of the MIP's 1e-6.
+4. Shadow LP: binaries fixed, node counts real; its duals are the marginal
+   values of caps and requires (shadow.py).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from suanli.solver.backend import Backend, SolveOptions, SolveResult, Status
+from suanli.solver.highs_backend import HighsBackend
+from suanli.solver.sparse import Family, SparseProgram
+
+TIE_REL = 1e-8  # MIP stage: solvers' own row tolerances are ~1e-9 relative
+POLISH_REL = 1e-10  # LP stage on HiGHS with 1e-10 tolerances
+
+
+def secondary_cost(sp: SparseProgram) -> np.ndarray:
+    """n: 1 + i/N (i = rank of (region, type) by name); open: 1 + i/N;
+    x[d,r], y[j,r,t]: (rank of r + 1)/R (+ (rank of t + 1)/(R*T) for y)."""
+    w = np.zeros(sp.ncol)
+    R = 1 + max((int(f.keys["r"].max(initial=-1)) for f in sp.col_families if "r" in f.keys), default=0)
+    T = 1 + max((int(f.keys["t"].max(initial=-1)) for f in sp.col_families if "t" in f.keys), default=0)
+    for fam in sp.col_families:
+        k = len(fam)
+        if fam.kind in ("n", "open"):
+            w[fam.start:fam.stop] = 1.0 + np.arange(k) / max(k, 1)
+        elif fam.kind == "x":
+            w[fam.start:fam.stop] = (fam.keys["r"] + 1) / R
+        elif fam.kind == "y":
+            w[fam.start:fam.stop] = (fam.keys["r"] + 1) / R + (fam.keys["t"] + 1) / (R * T)
+    return w
+
+
+def objective_row(sp: SparseProgram, value: float, rel: float = TIE_REL) -> SparseProgram:
+    """Add `primary objective within rel of value` as a row."""
+    body = value - sp.offset
+    tol = rel * max(1.0, abs(body))
+    cols = np.flatnonzero(sp.cost)
+    lb, ub = (-np.inf, body + tol) if sp.sense == "minimize" else (body - tol, np.inf)
+    return sp.with_rows(np.zeros(len(cols), dtype=np.int64), cols, sp.cost[cols],
+                        np.array([lb]), np.array([ub]), Family("objective", 0, 0))
+
+
+def tie_break(backend: Backend, sp: SparseProgram, first: SolveResult,
+              options: SolveOptions) -> Optional[np.ndarray]:
+    tb = objective_row(sp, first.objective)
+    tb = tb.replace(cost=secondary_cost(sp), offset=0.0, sense="minimize")
+    opts = SolveOptions(**{**options.__dict__, "gap": 1e-9, "abs_gap": 1e-7})
+    start = first.x if backend.NAME == "highs" else None  # CBC mipstarts via PuLP proved unreliable
+    res = backend.solve(tb, opts, start=start)
+    return res.x if res.status.has_solution else None
+
+
+def round_integers(sp: SparseProgram, x: np.ndarray) -> np.ndarray:
+    x = np.clip(x.copy(), sp.col_lb, sp.col_ub)
+    x[sp.integer] = np.round(x[sp.integer])
+    n, op = sp.family("n"), sp.family("open")
+    if n is not None and op is not None and len(op):
+        built = np.zeros(1 + int(n.keys["r"].max(initial=0)))
+        np.add.at(built, n.keys["r"], x[n.start:n.stop])
+        regions = op.keys["r"]
+        has = np.zeros(len(regions), dtype=bool)
+        inside = regions < len(built)
+        has[inside] = built[regions[inside]] > 0
+        x[op.start:op.stop] = np.where(has, 1.0, x[op.start:op.stop])
+    x[np.abs(x) < 1e-12] = 0.0
+    return x
+
+
+def _fixed(sp: SparseProgram, x: np.ndarray, mask: np.ndarray) -> SparseProgram:
+    lb, ub = sp.col_lb.copy(), sp.col_ub.copy()
+    lb[mask] = ub[mask] = x[mask]
+    return sp.replace(col_lb=lb, col_ub=ub, integer=np.zeros(sp.ncol, dtype=bool))
+
+
+def _lp_options(options: SolveOptions) -> SolveOptions:
+    return SolveOptions(time_limit=options.time_limit, threads=options.threads, seed=options.seed,
+                        feasibility_tol=1e-10, grace=options.grace)
+
+
+def polish(sp: SparseProgram, x: np.ndarray, options: SolveOptions, tie: bool = True) -> np.ndarray:
+    """Re-solve the continuous part with integers fixed; keep x if it fails."""
+    if not sp.integer.any() and sp.relaxed is False and not tie:
+        return x
+    lp = _fixed(sp, x, sp.integer)
+    highs = HighsBackend()
+    first = highs.solve(lp, _lp_options(options))
+    if first.status is not Status.OPTIMAL:
+        return x
+    best = first.x
+    if tie and (~sp.integer).any():
+        second = objective_row(lp, first.objective, POLISH_REL).replace(
+            cost=secondary_cost(sp), offset=0.0, sense="minimize")
+        res = highs.solve(second, _lp_options(options))
+        if res.status is Status.OPTIMAL:
+            best = res.x
+    best = best.copy()
+    best[sp.integer] = x[sp.integer]
+    return np.clip(best, sp.col_lb, sp.col_ub)
+
+
+def shadow_lp(sp: SparseProgram, x: np.ndarray, options: SolveOptions) -> Optional[SolveResult]:
+    """Binaries fixed at the plan, node counts real: duals of caps/requires."""
+    n = sp.family("n")
+    mask = sp.integer.copy()
+    if n is not None:
+        mask[n.start:n.stop] = False
+    res = HighsBackend().solve(_fixed(sp, x, mask), _lp_options(options))
+    return res if res.status is Status.OPTIMAL and res.row_dual is not None else None

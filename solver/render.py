@@ -1,0 +1,128 @@
+"""Human renderings of a plan: an aligned text table (TTY default) or Markdown."""
+
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+from suanli.solver.plan import Plan, round_sig
+
+
+def num(v: Optional[float]) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return str(v)
+    v = round_sig(v)
+    if v == 0 or not 1e-3 <= abs(v) < 1e15:
+        return f"{v:.6g}"
+    digits = max(0, 5 - int(math.floor(math.log10(abs(v)))))
+    text = f"{v:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _table(title: str, headers: list[str], rows: list[list[str]], md: bool) -> list[str]:
+    if not rows:
+        return []
+    if md:
+        out = [f"### {title}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
+        return out + [""]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    return [title, line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows] + [""]
+
+
+def render(plan: Plan, fmt: str = "table") -> str:
+    md = fmt == "markdown"
+    out = [("# Plan" if md else "Plan") + f" for {plan.spec}", ""]
+    out += _summary(plan, md)
+    for section in (_costs, _regions, _demands, _jobs, _links, _statements, _shadow, _infeasible, _warnings):
+        out += section(plan, md)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _summary(plan: Plan, md: bool) -> list[str]:
+    rows = [["status", plan.status + (f" ({plan.message})" if plan.message else "")],
+            ["objective", f"{plan.objective_sense} = {num(plan.objective)} {plan.objective_unit}"],
+            ["gap", num(plan.gap)], ["solver", plan.solver + (" (relaxed)" if plan.relaxed else "")],
+            ["horizon", f"{num(plan.horizon_h)} h"]]
+    if plan.scenario:
+        rows.append(["scenario", plan.scenario])
+    if plan.energy_mwh is not None:
+        rows += [["energy", f"{num(plan.energy_mwh)} MWh (renewable {num(plan.renewable_energy_mwh)})"],
+                 ["carbon", f"{num(plan.carbon_tco2)} tCO2"]]
+    if md:
+        return [f"- **{k}**: {v}" for k, v in rows] + [""]
+    width = max(len(k) for k, _ in rows)
+    return [f"{k.ljust(width)}  {v}" for k, v in rows] + [""]
+
+
+def _costs(plan: Plan, md: bool) -> list[str]:
+    c = plan.cost
+    if c.total is None:
+        return []
+    rows = [[k, num(getattr(c, k))] for k in ("site", "capex", "opex", "energy", "network", "carbon", "total")]
+    return _table(f"Cost ({plan.currency}, over the horizon)", ["part", "amount"], rows, md)
+
+
+def _regions(plan: Plan, md: bool) -> list[str]:
+    rows = []
+    for r in plan.regions:
+        nodes = ", ".join(f"{t}={num(v)}" for t, v in sorted(r.nodes.items())) or "-"
+        util = ", ".join(f"{c}={num(v)}" for c, v in sorted(r.utilization.items())) or "-"
+        rows.append([r.name, "yes" if r.open else "no", nodes, num(r.power_mw), num(r.energy_mwh),
+                     num(r.compute_tflops), num(r.storage_tb), util])
+    return _table("Regions", ["region", "open", "nodes", "power MW", "energy MWh", "compute TFLOPS",
+                              "storage TB", "utilization"], rows, md)
+
+
+def _demands(plan: Plan, md: bool) -> list[str]:
+    rows = [[d.name, ", ".join(f"{r}={num(v)}" for r, v in sorted(d.regions.items())) or "-",
+             num(d.latency_ms)] for d in plan.demands]
+    return _table("Demands", ["demand", "served in (fraction)", "latency ms"], rows, md)
+
+
+def _jobs(plan: Plan, md: bool) -> list[str]:
+    rows = [[j.name, j.region or "-", j.node_type or "-", num(j.nodes), num(j.runtime_h)] for j in plan.jobs]
+    return _table("Jobs", ["job", "region", "node type", "nodes", "runtime h"], rows, md)
+
+
+def _links(plan: Plan, md: bool) -> list[str]:
+    rows = [[f"{l.a} -- {l.b}", num(l.latency_ms), num(l.bandwidth_gbps) if l.bandwidth_gbps is not None
+             else "unlimited", num(l.traffic_ab_gbps), num(l.traffic_ba_gbps)] for l in plan.links]
+    return _table("Links", ["link", "latency ms", "bandwidth Gbps", "a->b Gbps", "b->a Gbps"], rows, md)
+
+
+def _bound(s) -> str:
+    if s.op == "in":
+        return f"in {num(s.lower)} .. {num(s.upper)}"
+    return f"{s.op} {num(s.bound)}"
+
+
+def _statements(plan: Plan, md: bool) -> list[str]:
+    req = [[s.name, num(s.value), _bound(s), s.unit, num(s.slack), "yes" if s.binding else "no", s.location]
+           for s in plan.requires]
+    asr = [[s.name, num(s.value), _bound(s), s.unit,
+            ("pass" if s.passed else "FAIL") + (" (advisory)" if s.advisory else ""), s.location]
+           for s in plan.asserts]
+    return (_table("Requires", ["require", "value", "bound", "unit", "slack", "binding", "at"], req, md)
+            + _table("Asserts", ["assert", "value", "bound", "unit", "result", "at"], asr, md))
+
+
+def _shadow(plan: Plan, md: bool) -> list[str]:
+    rows = [[s.constraint, num(s.value), s.unit, s.location or "-"] for s in plan.shadow_prices]
+    return _table("Shadow prices (objective change per unit, over the horizon)",
+                  ["constraint", "value", "unit", "at"], rows, md)
+
+
+def _infeasible(plan: Plan, md: bool) -> list[str]:
+    rows = [[i.message, i.location or "-"] for i in plan.infeasibility]
+    return _table("Why it is infeasible", ["explanation", "at"], rows, md)
+
+
+def _warnings(plan: Plan, md: bool) -> list[str]:
+    rows = [[w.code, w.message, w.location or "-"] for w in plan.warnings]
+    return _table("Warnings", ["code", "message", "at"], rows, md)

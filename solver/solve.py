@@ -1,0 +1,129 @@
+"""The `solve` pipeline: lower, solve, tie-break, polish, report, verify.
+
+Every plan is verified (verify.py) before it is reported; the LP objective
+is also compared with the plan's recomputed objective, which catches a
+lowering that disagrees with the semantics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from suanli.compiler.ir import Program
+from suanli.solver import postsolve
+from suanli.solver.backend import SolveOptions, SolveResult, Status, get_backend
+from suanli.solver.extract import state_from_solution
+from suanli.solver.index import Index
+from suanli.solver.lower import lower
+from suanli.solver.plan import Plan, PlanWarning, normalized
+from suanli.solver.report import build_plan, empty_plan
+from suanli.solver.shadow import shadow_prices
+from suanli.solver.sparse import SparseProgram
+from suanli.solver.verify import verify
+from suanli.solver.watchdog import Deadline, owned_tempdir
+
+
+@dataclass
+class SolveConfig:
+    solver: str = "highs"
+    time_limit: Optional[float] = None
+    gap: float = 1e-6
+    threads: int = 1
+    relax: bool = False
+    write_lp: Optional[str] = None
+    write_mps: Optional[str] = None
+    progress: bool = False
+    tie_break: bool = True
+    explain: bool = True
+    grace: float = 5.0
+
+
+@dataclass
+class Outcome:
+    plan: Plan
+    status: Status
+    violations: list[str] = field(default_factory=list)
+    sparse: Optional[SparseProgram] = None
+
+
+def solve_program(program: Program, config: SolveConfig = SolveConfig()) -> Outcome:
+    backend = get_backend(config.solver)
+    sp = lower(program, relax=config.relax)
+    _write_files(sp, config)
+    deadline = Deadline(config.time_limit)
+    with owned_tempdir() as tmp:
+        first = backend.solve(sp, _options(config, deadline, tmp))
+        if not first.status.has_solution:
+            return _no_plan(program, sp, first, config)
+        x = first.x
+        if config.tie_break and first.status is Status.OPTIMAL and not deadline.expired():
+            better = postsolve.tie_break(backend, sp, first, _options(config, deadline, tmp))
+            x = first.x if better is None else better
+        x = postsolve.round_integers(sp, x)
+        x = postsolve.polish(sp, x, _options(config, deadline, tmp), tie=config.tie_break)
+        shadow = postsolve.shadow_lp(sp, x, _options(config, deadline, tmp))
+    return _report(program, sp, x, first, shadow, config)
+
+
+def _options(config: SolveConfig, deadline: Deadline, tmp: str) -> SolveOptions:
+    return SolveOptions(time_limit=deadline.remaining(), gap=config.gap, threads=config.threads,
+                        progress=config.progress, grace=config.grace, tmpdir=tmp)
+
+
+def _write_files(sp: SparseProgram, config: SolveConfig) -> None:
+    from suanli.solver.highs_backend import write_model
+
+    for path, fmt in ((config.write_lp, "lp"), (config.write_mps, "mps")):
+        if path:
+            write_model(sp, path, fmt)
+
+
+def _report(program, sp, x, first: SolveResult, shadow, config) -> Outcome:
+    ix = Index(program)
+    state = state_from_solution(program, sp, x)
+    status = "optimal" if first.status is Status.OPTIMAL else "feasible"
+    plan = build_plan(program, state, status, config.solver, config.relax, first.gap, ix)
+    plan.warnings += _solver_warnings(sp, x)
+    if shadow is not None:
+        plan.shadow_prices = shadow_prices(program, sp, shadow.row_dual, shadow.col_dual, shadow.x)
+    plan = normalized(plan)
+    violations = verify(program, plan) + _objective_check(program, sp, x, plan)
+    return Outcome(plan, first.status, violations, sp)
+
+
+def _objective_check(program: Program, sp: SparseProgram, x: np.ndarray, plan: Plan) -> list[str]:
+    lp = sp.objective_value(x) / program.objective.dimension.unit_scale
+    if plan.objective is None or abs(lp - plan.objective) > 1e-6 * max(1.0, abs(lp)):
+        return [f"internal: the LP objective {lp:.9g} disagrees with the plan's {plan.objective}"]
+    return []
+
+
+def _solver_warnings(sp: SparseProgram, x: np.ndarray) -> list[PlanWarning]:
+    out = [PlanWarning(code="S001", message=note) for note in sp.notes]
+    site = next((f for f in sp.row_families if f.kind == "site"), None)
+    if site is not None and site.meta["fallback"].any():
+        n_cols = site.keys["n"]
+        hit = site.meta["fallback"] & (x[n_cols] >= site.meta["M"] - 0.5)
+        if hit.any():
+            out.append(PlanWarning(code="S002", message="a node count reached the internal site bound M; "
+                                   "the spec may be unbounded in node counts"))
+    return out
+
+
+def _no_plan(program: Program, sp: SparseProgram, res: SolveResult, config: SolveConfig) -> Outcome:
+    status = {Status.INFEASIBLE: "infeasible", Status.TIME_LIMIT: "time_limit"}.get(res.status, "error")
+    message = {
+        Status.INFEASIBLE: "no plan meets every require and constraint",
+        Status.UNBOUNDED: "the objective is unbounded: it improves without limit",
+        Status.TIME_LIMIT: "the time limit was reached before a feasible plan was found",
+    }.get(res.status, f"the solver failed: {res.message}")
+    plan = empty_plan(program, status, config.solver, config.relax, message)
+    plan.warnings += [PlanWarning(code="S001", message=n) for n in sp.notes]
+    if res.status is Status.INFEASIBLE and config.explain:
+        from suanli.solver.explain import explain_sparse
+
+        plan.infeasibility = explain_sparse(program, sp, time_limit=config.time_limit)
+    return Outcome(normalized(plan), res.status, [], sp)

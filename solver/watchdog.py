@@ -1,0 +1,113 @@
+"""Time limits that hold, progress lines, and temp files that never leak.
+
+Solvers overran their own time limits in tests (ENGINEERING.md), so every
+solve runs under a watchdog:
+- HiGHS runs in-process (no pickling of large arrays) on its own thread;
+  the main thread polls it and calls `cancelSolve()` at limit + grace;
+- CBC runs in a child process in its own process group, killed with SIGKILL
+  at limit + grace, on Ctrl-C and on SIGTERM (the CLI turns SIGTERM into an
+  exception, so `finally` blocks run).
+Temp files live in a directory we create and always remove.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from typing import Callable, Iterator, Optional
+
+PROGRESS_AFTER = 2.0  # seconds before the first progress line
+PROGRESS_EVERY = 5.0
+
+
+class Deadline:
+    """Wall-clock budget shared by the stages of one `solve`."""
+
+    def __init__(self, seconds: Optional[float]):
+        self.start = time.monotonic()
+        self.seconds = seconds
+
+    def remaining(self) -> Optional[float]:
+        if self.seconds is None:
+            return None
+        return max(0.0, self.seconds - (time.monotonic() - self.start))
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    def expired(self) -> bool:
+        rem = self.remaining()
+        return rem is not None and rem <= 0.0
+
+
+class Progress:
+    """A line on stderr every few seconds once a solve takes > 2 s:
+    elapsed time and, when the solver reports them, incumbent and gap."""
+
+    def __init__(self, enabled: bool, label: str, stream=None):
+        self.enabled = enabled
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.t0 = time.monotonic()
+        self.next_at = self.t0 + PROGRESS_AFTER
+        self.incumbent: Optional[float] = None
+        self.bound: Optional[float] = None
+
+    def tick(self, scale: float = 1.0, unit: str = "") -> None:
+        now = time.monotonic()
+        if not self.enabled or now < self.next_at:
+            return
+        self.next_at = now + PROGRESS_EVERY
+        parts = [f"suanli: {self.label} {now - self.t0:6.1f}s"]
+        inc, bound = self.incumbent, self.bound
+        has_inc = inc is not None and abs(inc) < 1e300
+        # HiGHS reports these in its internal (presolved) objective space, so
+        # only the scale-free gap is shown, not the raw numbers
+        if has_inc and bound is not None and abs(bound) < 1e300:
+            parts.append(f"incumbent found, gap {abs(inc - bound) / max(abs(inc), 1e-10):.2%}")
+        else:
+            parts.append("no incumbent yet" if not has_inc else "incumbent found")
+        print(", ".join(parts), file=self.stream, flush=True)
+
+
+def progress_wanted(flag: bool) -> bool:
+    return flag or bool(getattr(sys.stderr, "isatty", lambda: False)())
+
+
+def poll_until(done: Callable[[float], bool], cancel: Callable[[], None],
+               limit: Optional[float], grace: float, tick: Callable[[], None]) -> bool:
+    """Poll `done(wait_s)` until it returns True; call `cancel()` once at
+    limit + grace (and on any exception, e.g. Ctrl-C). Returns True when the
+    watchdog had to cancel."""
+    t0 = time.monotonic()
+    cancelled = False
+    try:
+        while not done(0.2):
+            tick()
+            if limit is not None and not cancelled and time.monotonic() - t0 > limit + grace:
+                cancel()
+                cancelled = True
+    except BaseException:
+        cancel()
+        raise
+    return cancelled
+
+
+def kill_group(pid: int) -> None:
+    """SIGKILL the process group led by `pid` (the solver and its children)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def owned_tempdir(parent: Optional[str] = None) -> Iterator[str]:
+    path = tempfile.mkdtemp(prefix="suanli-", dir=parent)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,49 @@
+"""`suanli explain SPEC`: why a spec is infeasible, in spec terms.
+
+Re-solves an elastic copy with one slack per statement group (each require,
+each demand's "fully served" row, each job's "runs once" row, each region's
+compute/storage/power/node caps, each link direction) and reports the
+groups that need slack, with amounts in spec units and source locations.
+Exit 0 feasible (nothing to explain); 3 infeasible, explained on stdout;
+4 the solver could not decide (time limit, unbounded or error); 2 invalid spec.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def add_arguments(parser) -> None:
+    from suanli.solver.cli_common import add_compile_options
+
+    parser.add_argument("file", metavar="SPEC", help="the root .spec file")
+    parser.add_argument("--time-limit", type=float, default=None, metavar="S", help="wall-clock limit per solve")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_compile_options(parser)
+
+
+def run(args) -> int:
+    from suanli.solver.backend import Status
+    from suanli.solver.cli_common import EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_OK, CommandError, load_program
+    from suanli.solver.explain import explain_program
+
+    try:
+        program = load_program(args, args.file)
+    except CommandError as exc:
+        return exc.code
+    status, items = explain_program(program, args.time_limit)
+    code = {Status.INFEASIBLE: EXIT_INFEASIBLE, Status.OPTIMAL: EXIT_OK, Status.FEASIBLE: EXIT_OK}.get(
+        status, EXIT_NO_PLAN)
+    if args.format == "json":
+        payload = {"status": status.value, "infeasibility": [i.model_dump(mode="json") for i in items]}
+        sys.stdout.write(json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    elif status is Status.INFEASIBLE:
+        print(f"{args.file} is infeasible; relaxing these (least total slack) would make it feasible:")
+        for item in items:
+            print(f"  - {item.message}" + (f"  [{item.location}]" if item.location else ""))
+    elif code == EXIT_OK:
+        print(f"{args.file} is feasible: nothing to explain")
+    else:
+        print(f"{args.file}: the solver could not decide feasibility ({status.value})")
+    return code
