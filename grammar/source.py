@@ -1,0 +1,85 @@
+"""Read a spec file safely: bounded size, strict UTF-8, normalised newlines.
+
+Errors are diagnostics (raised in a CompileError), never Python tracebacks:
+E0001 the file cannot be read, E0002 it is over the size limit, E0003 it is
+not UTF-8 text (or contains a NUL byte, i.e. is binary). A UTF-8 BOM is
+dropped and CRLF / lone CR become LF so columns match what editors show.
+"""
+
+from __future__ import annotations
+
+import os
+
+from suanli.diagnostics import CompileError, Span, error
+
+__all__ = ["read_source", "load_source", "DEFAULT_MAX_BYTES"]
+
+DEFAULT_MAX_BYTES = 8_000_000
+
+
+def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The normalised text of `path`; raises CompileError with E0001-E0003."""
+    return load_source(path, max_bytes)[0]
+
+
+def load_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """(normalised text, text exactly as decoded). The second lets `fmt`
+    tell whether rewriting would change the file's bytes (BOM, CRLF)."""
+    data = _read_bytes(path, max_bytes)
+    raw = _decode(path, data)
+    text = raw[1:] if raw.startswith("\ufeff") else raw
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, raw
+
+
+def _read_bytes(path: str, max_bytes: int) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raise _too_big(path, size, max_bytes)
+            data = handle.read(max_bytes + 1)  # pipes and /proc files report size 0
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise CompileError([error(
+            "E0001", f"cannot read `{path}`: {reason}",
+            help="check that the path is right and the file is readable")]) from None
+    if len(data) > max_bytes:
+        raise _too_big(path, len(data), max_bytes, at_least=True)
+    return data
+
+
+def _too_big(path: str, size: int, limit: int, at_least: bool = False) -> CompileError:
+    amount = f"more than {limit:,} bytes" if at_least else f"{size:,} bytes"
+    return CompileError([error(
+        "E0002", f"`{path}` is {amount}, over the size limit of {limit:,} bytes",
+        help=f"if the file is meant to be this large, raise the limit with "
+             f"`--max-bytes N` (e.g. `--max-bytes {2 * max(size, limit)}`)")])
+
+
+def _decode(path: str, data: bytes) -> str:
+    nul = data.find(b"\0")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = exc.start if nul < 0 else min(nul, exc.start)
+        raise _not_text(path, data, bad) from None
+    if nul >= 0:
+        raise _not_text(path, data, nul)
+    return text
+
+
+def _not_text(path: str, data: bytes, offset: int) -> CompileError:
+    before = data[:offset].decode("utf-8").removeprefix("\ufeff")
+    before = before.replace("\r\n", "\n").replace("\r", "\n")
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    span = Span(path, line, col, line, col + 1)
+    if data[offset] == 0:
+        message, label = "binary file: NUL byte", "NUL byte here"
+    else:
+        message, label = f"not valid UTF-8: byte 0x{data[offset]:02x}", "invalid byte here"
+    return CompileError([error(
+        "E0003", f"`{path}` is not a text file ({message} at {line}:{col})", span, label,
+        help="save the spec as UTF-8 text")])

@@ -1,0 +1,111 @@
+"""`suanli fmt FILE... [--check] [--diff]`: rewrite specs in the canonical layout.
+
+Without flags, changed files are rewritten in place (atomically) and listed
+on stderr as `reformatted PATH`. `--check` writes nothing and exits 1 if any
+file would change; `--diff` writes nothing and prints a unified diff on
+stdout (exit 0 unless `--check` is given too, as in black). A file that
+does not parse is reported with rendered diagnostics and makes the exit
+code 2; the other files are still processed. The canonical file is UTF-8
+without BOM and with LF line endings, so a CRLF file counts as changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+import tempfile
+
+from suanli.diagnostics import CompileError, render_all
+
+EXIT_OK, EXIT_CHANGED, EXIT_INVALID, EXIT_NOT_WRITTEN = 0, 1, 2, 74
+_SAME, _CHANGED, _INVALID, _UNWRITTEN = "same", "changed", "invalid", "unwritten"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from suanli.grammar.source import DEFAULT_MAX_BYTES
+
+    parser.add_argument("files", nargs="+", metavar="FILE", help="spec files to format")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if any file would be reformatted")
+    parser.add_argument("--diff", action="store_true",
+                        help="write nothing; print a unified diff of the changes")
+    parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+                        help=f"refuse files larger than N bytes (default {DEFAULT_MAX_BYTES})")
+
+
+def run(args: argparse.Namespace) -> int:
+    results = [_format_file(path, args) for path in args.files]
+    if _INVALID in results:
+        return EXIT_INVALID
+    if _UNWRITTEN in results:
+        return EXIT_NOT_WRITTEN
+    if args.check and _CHANGED in results:
+        return EXIT_CHANGED
+    return EXIT_OK
+
+
+def _format_file(path: str, args: argparse.Namespace) -> str:
+    from suanli.grammar.fmt import format_source
+    from suanli.grammar.source import load_source
+
+    try:
+        text, raw = load_source(path, args.max_bytes)
+    except CompileError as exc:
+        print(render_all(exc.diagnostics), file=sys.stderr)
+        return _INVALID
+    try:
+        formatted = format_source(text, path)
+    except CompileError as exc:
+        print(render_all(exc.diagnostics, {path: text}), file=sys.stderr)
+        return _INVALID
+    if formatted == raw:
+        return _SAME
+    if args.diff:
+        sys.stdout.write(unified_diff(raw, formatted, path))
+    if args.check:
+        print(f"would reformat {path}", file=sys.stderr)
+    if args.check or args.diff:
+        return _CHANGED
+    return _write(path, formatted)
+
+
+def _write(path: str, text: str) -> str:
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        print(f"suanli: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return _UNWRITTEN
+    print(f"reformatted {path}", file=sys.stderr)
+    return _CHANGED
+
+
+def unified_diff(before: str, after: str, path: str) -> str:
+    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                 fromfile=f"{path}\t(original)", tofile=f"{path}\t(formatted)")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                   for line in lines)
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Temp file in the target's directory, fsync, then os.replace: a reader
+    sees the old or the new file, never half of one. Symlinks are followed."""
+    target = os.path.realpath(path)
+    fd, tmp = tempfile.mkstemp(prefix=".suanli-fmt-", suffix=".tmp", dir=os.path.dirname(target))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+        except OSError:
+            pass  # keep the temp file's default mode
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
