@@ -25,7 +25,7 @@ def add_arguments(parser) -> None:
                         help="relative MIP gap at which a plan counts as optimal (default 1e-6)")
     parser.add_argument("--threads", type=int, default=1, metavar="N",
                         help="solver threads (default 1: deterministic)")
-    parser.add_argument("--relax", action="store_true", help="node counts real instead of integer")
+    parser.add_argument("--relax", action="store_true", help="solve the LP relaxation (node counts, sites and placements real)")
     parser.add_argument("--write-lp", metavar="PATH", help="write the exact program solved as CPLEX LP")
     parser.add_argument("--write-mps", metavar="PATH", help="write the exact program solved as MPS")
     parser.add_argument("--format", choices=("table", "json", "markdown"), default=None,
