@@ -153,8 +153,9 @@ class StatementExpander:
         return (_row(diff, op, self.m.spans),)
 
     def _ir_statement(self, stmt, kind, name, policy, cmp, vals, rows) -> ir.Statement:
-        dim = to_dimension(vals[0].dim if not vals[0].is_const or len(vals) == 1 else vals[-1].dim,
-                           self.currency)
+        dim_of = vals[0].dim if not vals[0].is_const or len(vals) == 1 else vals[-1].dim
+        sides = (cmp.lo, cmp.hi, cmp.expr) if isinstance(cmp, ast.InRange) else (cmp.right, cmp.left)
+        dim = to_dimension(dim_of, self.currency, _written_unit(sides, dim_of))
         common = dict(kind=kind, name=name, policy=policy, span=stmt.span, dimension=dim, rows=rows,
                       advisory=getattr(stmt, "advisory", False))
         to_tree = self.tree
@@ -200,8 +201,31 @@ def to_metric(key, span: Span | None) -> ir.Metric:
                      span=span or _SPANLESS)
 
 
-def to_dimension(dim: units.Dim, currency: str) -> ir.Dimension:
-    unit, scale = units.display_unit(dim, currency)
+def _written_unit(exprs, dim: units.Dim) -> tuple[str, Fraction] | None:
+    """The unit the planner wrote on a constant side (`5 ms`, `2 GFLOPS/GB`), so reports
+    speak in it; None when no side is such a plain quantity of the right dimension."""
+    for expr in exprs:
+        found = _unit_of(expr)
+        if found and found[2] == dim:
+            return found[0], found[1]
+    return None
+
+
+def _unit_of(expr):
+    if isinstance(expr, ast.Quantity):
+        hit = units.lookup_unit(expr.unit.dotted)
+        return (expr.unit.dotted, hit[0], hit[1]) if hit else None
+    if isinstance(expr, ast.BinOp) and expr.op in "*/" and isinstance(expr.right, ast.Name):
+        left, right = _unit_of(expr.left), units.lookup_unit(expr.right.dotted)
+        if left and right:
+            if expr.op == "/":
+                return f"{left[0]}/{expr.right.dotted}", left[1] / right[0], left[2] / right[1]
+            return f"{left[0]}*{expr.right.dotted}", left[1] * right[0], left[2] * right[1]
+    return None
+
+
+def to_dimension(dim: units.Dim, currency: str, written=None) -> ir.Dimension:
+    unit, scale = written if written else units.display_unit(dim, currency)
     return ir.Dimension(exponents=dim.exps, text=units.dim_text(dim), unit=unit, unit_scale=float(scale))
 
 
