@@ -41,7 +41,7 @@ def run(args) -> int:
     elif status is Status.INFEASIBLE:
         print(f"{args.file} is infeasible; relaxing these (least total slack) would make it feasible:")
         for item in items:
-            print(f"  - {item.message}" + (f"  [{item.location}]" if item.location else ""))
+            print(f"  - {item.message}" + (f"  [{item.location}]" if item.location and item.location not in item.message else ""))
     elif code == EXIT_OK:
         print(f"{args.file} is feasible: nothing to explain")
     else:

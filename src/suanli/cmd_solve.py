@@ -90,7 +90,7 @@ def _finish(outcome):
     if plan.status == "infeasible":
         print("suanli: the spec is infeasible: no plan meets every constraint", file=sys.stderr)
         for item in plan.infeasibility:
-            print(f"  - {item.message}" + (f"  [{item.location}]" if item.location else ""), file=sys.stderr)
+            print(f"  - {item.message}" + (f"  [{item.location}]" if item.location and item.location not in item.message else ""), file=sys.stderr)
         return plan, EXIT_INFEASIBLE
     if plan.status not in ("optimal", "feasible"):
         print(f"suanli: no plan: {plan.message}", file=sys.stderr)
