@@ -15,7 +15,24 @@ from suanli.diagnostics import DiagnosticBag, error
 
 
 def allowed_regions(ent: Entity, world: World, paths: dict[str, dict[str, PathInfo]],
-                    diags: DiagnosticBag) -> tuple[str, ...]:
+                    diags: DiagnosticBag, cache: dict | None = None) -> tuple[str, ...]:
+    """Allowed regions of one demand or job. Demands that share residency, origin and
+    latency limit share the answer, so `cache` (per compile) avoids recomputing it."""
+    key = (ent["residency"], ent["origin"], ent["max_latency"])
+    if cache is not None and key in cache:
+        keep, steps = cache[key]
+    else:
+        keep, steps = _compute(ent, world, paths)
+        if cache is not None:
+            cache[key] = (keep, steps)
+    if not keep:
+        diags.add(error("E0702", f"{ent.kind} `{ent.name}` has no allowed region", ent.span,
+                        "nowhere to run", notes=steps,
+                        help="relax residency or max_latency, or add a link or region"))
+    return keep
+
+
+def _compute(ent: Entity, world: World, paths) -> tuple[tuple[str, ...], list[str]]:
     steps: list[str] = []
     keep = sorted(world.regions)
     residency = ent["residency"]
@@ -27,21 +44,20 @@ def allowed_regions(ent: Entity, world: World, paths: dict[str, dict[str, PathIn
         keep = _filter(keep, lambda r: r in reach, f"reachable from {origin}", steps)
         limit = ent["max_latency"]
         if limit is not None:
+            before = keep
             keep = _filter(keep, lambda r: reach[r].latency <= limit,
-                           f"within {_ms(limit)} of {origin}", steps, _nearest(reach, keep))
-    if not keep:
-        diags.add(error("E0702", f"{ent.kind} `{ent.name}` has no allowed region", ent.span,
-                        "nowhere to run", notes=steps,
-                        help="relax residency or max_latency, or add a link or region"))
-    return tuple(keep)
+                           f"within {_ms(limit)} of {origin}", steps)
+            if not keep and before:  # say how far the nearest candidate is
+                steps[-1] += f" ({_nearest(reach, before)})"
+    return tuple(keep), steps
 
 
-def _filter(keep: list[str], pred, what: str, steps: list[str], extra: str = "") -> list[str]:
+def _filter(keep: list[str], pred, what: str, steps: list[str]) -> list[str]:
     kept = [r for r in keep if pred(r)]
-    removed = [r for r in keep if r not in kept]
-    if removed:
-        note = f"{what}: keeps {_names(kept)}, removes {_names(removed)}"
-        steps.append(note + (f" ({extra})" if extra and not kept else ""))
+    if len(kept) < len(keep):
+        kept_set = set(kept)
+        removed = [r for r in keep if r not in kept_set]
+        steps.append(f"{what}: keeps {_names(kept)}, removes {_names(removed)}")
     return kept
 
 

@@ -13,6 +13,7 @@ from suanli.compiler import units
 from suanli.compiler.collect_names import Decls, prop_map
 from suanli.compiler.evaluate import ConstEvaluator, Currency, Q
 from suanli.compiler.namespace import Namespace
+from suanli.compiler.schema import SCHEMAS
 from suanli.compiler.typed_props import MISSING, OverrideOp, PropReader
 from suanli.diagnostics import DiagnosticBag, Label, Span, error
 from suanli.grammar import ast
@@ -84,7 +85,7 @@ def _eval_lets(decls, evaluator, lets, overrides, diags) -> None:
             continue
         ops = overrides.get(("let", let.name, "value"), [])
         expr = ops[-1].value if ops else let.value
-        value = evaluator.eval(expr)
+        value = evaluator.eval_value(expr)
         if value is not None:
             lets[let.name] = value
 
@@ -217,7 +218,7 @@ def _workload(decl: ast.Decl, reader: PropReader, ns: Namespace) -> Entity:
     for name, default in WORKLOAD_QUANTITIES[decl.kind].items():
         ent.values[name] = Fraction(_value(read(name), default))
     for name in ("max_latency", "work", "deadline", "max_nodes"):
-        if name in reader_schema(decl.kind):
+        if name in SCHEMAS[decl.kind]:
             ent.values[name] = _value(read(name))
     origin = read("origin")
     ent.values["origin"] = ns.region(origin[0], origin[1], "origin region") if isinstance(origin, tuple) else None
@@ -227,11 +228,6 @@ def _workload(decl: ast.Decl, reader: PropReader, ns: Namespace) -> Entity:
     ent.values["split"] = _value(read("split"), True) if decl.kind == "demand" else False
     _require_origin(decl, props, ent, reader.diags)
     return ent
-
-
-def reader_schema(kind: str):
-    from suanli.compiler.schema import SCHEMAS
-    return SCHEMAS[kind]
 
 
 def _require_origin(decl: ast.Decl, props, ent: Entity, diags: DiagnosticBag) -> None:

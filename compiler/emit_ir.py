@@ -15,6 +15,17 @@ from suanli.compiler.size_jobs import serial_explanation, size_jobs
 from suanli.diagnostics import DiagnosticBag, error, warning
 
 
+def _trusted(model, values: dict):
+    """Build an IR model without re-validating values this pass already checked
+    (validation cost ~80 us a model: seconds for 20 000 demands). `cls` is passed
+    apart because it is also the name of model_construct's own first parameter."""
+    cls = values.pop("cls")
+    obj = model.model_construct(**values)
+    object.__setattr__(obj, "cls", cls)
+    obj.__pydantic_fields_set__.add("cls")
+    return obj
+
+
 def _f(value) -> float | None:
     return None if value is None else float(value)
 
@@ -59,7 +70,7 @@ def emit_links(world: World) -> tuple[ir.Link, ...]:
 def emit_paths(world: World):
     origins = [w["origin"] for w in (*world.demands.values(), *world.jobs.values()) if w["origin"]]
     paths = compute_paths(origins, world.links)
-    flat = tuple(ir.Path(origin=o, dest=d, latency=float(p.latency), transfer_cost=float(p.cost),
+    flat = tuple(ir.Path.model_construct(origin=o, dest=d, latency=float(p.latency), transfer_cost=float(p.cost),
                          hops=p.hops)
                  for o in sorted(paths) for d, p in sorted(paths[o].items()))
     return paths, flat
@@ -67,17 +78,19 @@ def emit_paths(world: World):
 
 def emit_services(world: World, paths, diags: DiagnosticBag) -> tuple[ir.Service, ...]:
     out = []
+    cache: dict = {}
+    hosts = _compute_hosts(world)
     for d in (world.demands[n] for n in sorted(world.demands)):
         if d["class"] is None:
             continue
-        allowed = allowed_regions(d, world, paths, diags)
-        if allowed and d["compute"] > 0:
-            _check_buildable(d, allowed, world, diags)
-        out.append(ir.Service(
+        allowed = allowed_regions(d, world, paths, diags, cache)
+        if allowed and d["compute"] > 0 and not hosts.get(d["class"], set()).intersection(allowed):
+            _not_buildable(d, allowed, world, diags)
+        out.append(_trusted(ir.Service, dict(
             name=d.name, span=d.span, cls=d["class"], compute=float(d["compute"]),
             storage=float(d["storage"]), origin=d["origin"], traffic=float(d["traffic"]),
             max_latency=_f(d["max_latency"]), residency=_sorted(d["residency"]),
-            split=bool(d["split"]), allowed_regions=allowed))
+            split=bool(d["split"]), allowed_regions=allowed)))
     return tuple(out)
 
 
@@ -85,39 +98,47 @@ def _sorted(regions) -> tuple[str, ...] | None:
     return None if regions is None else tuple(sorted(regions))
 
 
-def _check_buildable(d: Entity, allowed, world: World, diags: DiagnosticBag) -> None:
+def _compute_hosts(world: World) -> dict[str, set[str]]:
+    """Per class, the regions where some node type of that class with compute may be built."""
+    hosts: dict[str, set[str]] = {}
+    for t in world.nodes.values():
+        if t["class"] is not None and (t["compute"] or 0) > 0:
+            hosts.setdefault(t["class"], set()).update(buildable(t, world))
+    return hosts
+
+
+def _not_buildable(d: Entity, allowed, world: World, diags: DiagnosticBag) -> None:
     types = [t for t in world.nodes.values() if t["class"] == d["class"]]
-    where = {r for t in types if (t["compute"] or 0) > 0 for r in buildable(t, world)}
-    if not where & set(allowed):
-        shown = ", ".join(allowed[:8]) + (" ..." if len(allowed) > 8 else "")
-        reason = (f"no node type has class `{d['class']}`" if not types else
-                  f"no node type of class `{d['class']}` with compute can be built in {shown}")
-        diags.add(error("E0703", f"demand `{d.name}` cannot be served: {reason}", d.span,
-                        "needs compute of its class", notes=[f"allowed regions: {shown}"],
-                        help="add a node type of this class that may be built in an allowed region"))
+    shown = ", ".join(allowed[:8]) + (" ..." if len(allowed) > 8 else "")
+    reason = (f"no node type has class `{d['class']}`" if not types else
+              f"no node type of class `{d['class']}` with compute can be built in {shown}")
+    diags.add(error("E0703", f"demand `{d.name}` cannot be served: {reason}", d.span,
+                    "needs compute of its class", notes=[f"allowed regions: {shown}"],
+                    help="add a node type of this class that may be built in an allowed region"))
 
 
 def emit_jobs(world: World, paths, diags: DiagnosticBag) -> tuple[ir.Job, ...]:
     out = []
+    cache: dict = {}
     for j in (world.jobs[n] for n in sorted(world.jobs)):
         if j["class"] is None or j["work"] is None or j["deadline"] is None:
             continue
-        allowed = allowed_regions(j, world, paths, diags)
+        allowed = allowed_regions(j, world, paths, diags, cache)
         options = size_jobs(j, world.nodes)
         if allowed:
             _check_job_fits(j, allowed, options, world, diags)
         if j["deadline"] > world.horizon:
             diags.add(warning("W0102", f"job `{j.name}` has a deadline beyond the horizon", j.span,
                               "deadline > horizon", help="the plan still runs it once within the horizon"))
-        out.append(ir.Job(
+        out.append(_trusted(ir.Job, dict(
             name=j.name, span=j.span, cls=j["class"], work=float(j["work"]),
             deadline=float(j["deadline"]), serial_fraction=float(j["serial_fraction"]),
             efficiency=float(j["efficiency"]), max_nodes=_int(j["max_nodes"]),
             storage=float(j["storage"]), origin=j["origin"], data=float(j["data"]),
             max_latency=_f(j["max_latency"]), residency=_sorted(j["residency"]),
             allowed_regions=allowed,
-            options=tuple(ir.JobOption(node_type=s.node_type, nodes=s.nodes, runtime=float(s.runtime),
-                                       consumed=float(s.consumed)) for s in options)))
+            options=tuple(ir.JobOption.model_construct(node_type=s.node_type, nodes=s.nodes, runtime=float(s.runtime),
+                                       consumed=float(s.consumed)) for s in options))))
     return tuple(out)
 
 

@@ -67,6 +67,16 @@ class ConstEvaluator:
         method = getattr(self, "_" + type(expr).__name__.lower())
         return method(expr)
 
+    def eval_value(self, expr: ast.Expr) -> Q | None:
+        """A whole property or `let` value: a bare unit (`power = kW`) is an error, since
+        it almost always means a forgotten number."""
+        if isinstance(expr, ast.Name) and expr.dotted not in self.lets \
+                and units.lookup_unit(expr.dotted) is not None:
+            self.diags.add(error("E0508", f"unit `{expr.dotted}` without a number", expr.span,
+                                 "a unit alone", help=f"write the number first, e.g. `1 {expr.dotted}`"))
+            return None
+        return self.eval(expr)
+
     def _num(self, expr: ast.Num) -> Q:
         return Q(expr.value, units.RATIO)
 

@@ -60,7 +60,7 @@ class PropReader:
         value: Q | None
         span = prop.value.span if prop else (ops[0].span if ops else NO_SPAN)
         if prop is not None:
-            value = self.ev.eval(prop.value)
+            value = self.ev.eval_value(prop.value)
             if value is None:
                 return MISSING
         else:
@@ -72,7 +72,7 @@ class PropReader:
         return self._checked(name, spec, value, span)
 
     def _apply(self, op: OverrideOp, value: Q | None, span: Span) -> tuple[Q | None, Span]:
-        new = self.ev.eval(op.value)
+        new = self.ev.eval_value(op.value)
         if new is None:
             return None, op.span
         if op.op == "=":
