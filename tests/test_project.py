@@ -36,3 +36,14 @@ def test_public_api_is_what_all_says():
 
     for name in suanli.__all__:
         assert getattr(suanli, name) is not None
+
+
+def test_every_diagnostic_code_is_documented():
+    docs = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    sources = [p for folder in ("grammar", "compiler", "solver", "src")
+               for p in (ROOT / folder).rglob("*.py")]
+    used = {code for p in sources
+            for code in re.findall(r'"([EW]\d{4})"', p.read_text(encoding="utf-8"))}
+    assert used, "no diagnostic codes found"
+    missing = sorted(code for code in used if f"| {code} |" not in docs)
+    assert not missing, f"codes missing from docs/diagnostics.md: {missing}"
