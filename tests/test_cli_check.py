@@ -72,3 +72,12 @@ def test_bad_command_line_exits_2():
     assert suanli("check").returncode == 2
     assert suanli("frobnicate").returncode == 2
     assert suanli().returncode == 2
+
+
+def test_every_spec_in_specs_checks_clean_and_is_formatted():
+    specs = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "specs").rglob("*.spec"))
+    assert len(specs) >= 4
+    roots = [s for s in specs if "/lib/" not in s]  # lib/ files are imported, not roots
+    assert suanli("check", *roots).returncode == 0
+    result = suanli("fmt", "--check", *specs)
+    assert result.returncode == 0, result.stderr
