@@ -32,6 +32,7 @@ COMMANDS = {
     "solve": "compile a spec to a MILP, solve it and print the verified plan",
     "verify": "re-check a plan JSON against a spec",
     "explain": "explain why a spec is infeasible, in spec terms",
+    "diff": "compare two plans or specs: cost, placement, carbon",
 }
 
 

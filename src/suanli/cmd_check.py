@@ -1,9 +1,11 @@
-"""`suanli check FILE... [--format text|json]`: every diagnostic of every file.
+"""`suanli check FILE... [--format text|json|junit|sarif|github]`: every diagnostic of every file.
 
 Exit 0 when no file has an error (warnings are printed but do not fail), 2 on
 any error. Text goes to stderr in the rustc style; `--format json` prints one
 JSON object on stdout for editors and CI: {"files": [...], "diagnostics": [...],
-"errors": N, "warnings": N}.
+"errors": N, "warnings": N}. For CI (docs/ci.md), `junit`, `sarif` (2.1.0) and
+`github` (workflow annotation lines) print on stdout, with the text rendering
+still on stderr.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from suanli.diagnostics import Severity, render_all
 
 def add_arguments(parser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help=".spec files to check")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "junit", "sarif", "github"), default="text",
+                        help="text (stderr, default), json, or for CI: junit, sarif, github (stdout)")
     add_compile_options(parser)
 
 
@@ -51,8 +54,20 @@ def run(args) -> int:
                    "diagnostics": [d.to_json() for d in all_diags]}
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     else:
+        if args.format in ("junit", "sarif", "github"):
+            sys.stdout.write(_ci_output(args.format, list(args.files), all_diags, 2 if errors else 0, sources))
         if all_diags:
             print(render_all(all_diags, sources), file=sys.stderr)
         summary = f"{len(args.files)} file(s) checked: {errors} error(s), {warnings} warning(s)"
         print(summary, file=sys.stderr)
     return 2 if errors else 0
+
+
+def _ci_output(fmt: str, files: list[str], diags: list, code: int, sources: dict) -> str:
+    from suanli.solver import ci_formats
+
+    if fmt == "junit":
+        return ci_formats.diagnostics_junit(files, diags, sources)
+    if fmt == "sarif":
+        return ci_formats.diagnostics_sarif(files, diags, code)
+    return ci_formats.diagnostics_github(files, diags)

@@ -6,11 +6,19 @@ Exit codes (LANGUAGE.md §7): 0 solved and every mandatory assert holds;
 4 no plan (solver failed, time limit without a solution, unbounded, or the
 plan failed verification); 70 internal error; 74 plan not written;
 130/143 interrupted. The plan's `status` always agrees with the exit code.
+
+CI (docs/ci.md): `--format junit|sarif|github` report asserts, requires and
+infeasibilities for test reports, code scanning and workflow annotations;
+`--baseline PLAN.json --max-increase 5%` exits 1 when the total cost rose
+more than allowed (the plan then carries warning B001 naming the parts that
+rose); `--save-plan PATH` also writes the JSON plan whatever the format.
 """
 
 from __future__ import annotations
 
 import sys
+
+CI_FORMATS = ("junit", "sarif", "github")
 
 
 def add_arguments(parser) -> None:
@@ -28,9 +36,17 @@ def add_arguments(parser) -> None:
     parser.add_argument("--relax", action="store_true", help="solve the LP relaxation (node counts, sites and placements real)")
     parser.add_argument("--write-lp", metavar="PATH", help="write the exact program solved as CPLEX LP")
     parser.add_argument("--write-mps", metavar="PATH", help="write the exact program solved as MPS")
-    parser.add_argument("--format", choices=("table", "json", "markdown"), default=None,
-                        help="output format (default: table on a terminal, json otherwise)")
+    parser.add_argument("--format", choices=("table", "json", "markdown") + CI_FORMATS, default=None,
+                        help="output format (default: table on a terminal, json otherwise); junit, sarif "
+                             "and github are for CI (docs/ci.md)")
     parser.add_argument("-o", "--output", metavar="PATH", help="write the plan to PATH (atomically)")
+    parser.add_argument("--save-plan", metavar="PATH",
+                        help="also write the plan as JSON to PATH (atomically), whatever --format is")
+    parser.add_argument("--baseline", metavar="PLAN",
+                        help="a plan JSON (e.g. the base branch's) to compare the total cost with")
+    parser.add_argument("--max-increase", metavar="LIMIT", default=None,
+                        help="with --baseline: exit 1 when the total cost rises by more than LIMIT "
+                             "(5%% or 0.05), naming the parts that rose")
     parser.add_argument("--progress", action="store_true", help="progress lines on stderr during long solves")
     parser.add_argument("--no-tie-break", dest="tie_break", action="store_false",
                         help="skip the second, tie-breaking solve (faster; equal-cost plans may vary)")
@@ -71,14 +87,77 @@ def _run(args) -> int:
     from suanli.solver.cli_common import EXIT_NOT_WRITTEN, CommandError
 
     config = _config(args)
-    program = load_program(args, args.file)
+    baseline, limit = _gate_options(args)
+    program = _load(args) if args.format in CI_FORMATS else load_program(args, args.file)
     try:
         outcome = solve_program(program, config)
     except OSError as exc:  # --write-lp / --write-mps
         raise CommandError(f"suanli: {exc}", EXIT_NOT_WRITTEN) from None
     plan, code = _finish(outcome)
-    _output(plan, args)
+    budget = None
+    if baseline is not None:
+        plan, code, budget = _gate(plan, code, baseline, limit)
+    _output(plan, args, code, budget)
     return code
+
+
+def _gate_options(args):
+    """The baseline plan and the allowed relative rise, checked before solving."""
+    from suanli.cmd_diff import read_plan
+    from suanli.solver.cli_common import EXIT_INVALID, CommandError
+    from suanli.solver.diff import parse_increase
+
+    limit = None
+    if args.max_increase is not None:
+        if not args.baseline:
+            raise CommandError("suanli: --max-increase needs --baseline PLAN.json to compare with", EXIT_INVALID)
+        try:
+            limit = parse_increase(args.max_increase)
+        except ValueError as exc:
+            raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
+    return (read_plan(args.baseline) if args.baseline else None), limit
+
+
+def _gate(plan, code, baseline, limit):
+    """Compare with the baseline; a rise beyond `limit` turns exit 0 into 1."""
+    from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, CommandError
+    from suanli.solver.diff import check_budget
+    from suanli.solver.plan import PlanWarning
+
+    if baseline.currency != plan.currency:
+        raise CommandError(f"suanli: the baseline plan is in {baseline.currency}, the spec in {plan.currency}: "
+                           "their costs cannot be compared", EXIT_INVALID)
+    budget = check_budget(baseline, plan, limit)
+    if code not in (EXIT_OK, EXIT_ASSERT):
+        return plan, code, budget  # no plan: its exit code says it all
+    if budget.exceeded:
+        print(f"suanli: cost budget exceeded: {budget.message}", file=sys.stderr)
+        plan = plan.model_copy(update={"warnings": plan.warnings + [
+            PlanWarning(code="B001", message=f"cost budget exceeded: {budget.message}")]})
+        return plan, EXIT_ASSERT, budget
+    print(f"suanli: {budget.message}", file=sys.stderr)
+    return plan, code, budget
+
+
+def _load(args):
+    """Compile; on errors, also report the diagnostics in the CI format."""
+    from suanli.compiler import load
+    from suanli.diagnostics import CompileError, render_all
+    from suanli.solver import ci_formats
+    from suanli.solver.cli_common import EXIT_INVALID, CommandError, _compile_kwargs, _sources, emit
+
+    try:
+        return load(args.file, **_compile_kwargs(args))
+    except CompileError as exc:
+        diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
+        sources = _sources(diags)
+        print(render_all(diags, sources), file=sys.stderr)
+        files = [args.file]
+        text = {"junit": lambda: ci_formats.diagnostics_junit(files, diags, sources),
+                "sarif": lambda: ci_formats.diagnostics_sarif(files, diags, EXIT_INVALID),
+                "github": lambda: ci_formats.diagnostics_github(files, diags)}[args.format]()
+        emit(text, args.output)
+        raise CommandError("", EXIT_INVALID) from None
 
 
 def _finish(outcome):
@@ -113,11 +192,23 @@ def _finish(outcome):
     return plan, EXIT_ASSERT if failed else EXIT_OK
 
 
-def _output(plan, args) -> None:
-    from suanli.solver.cli_common import default_format, emit
+def _output(plan, args, code: int = 0, budget=None) -> None:
+    from suanli.solver import ci_formats
+    from suanli.solver.cli_common import default_format, emit, write_atomic
     from suanli.solver.plan import dumps
     from suanli.solver.render import render
 
     fmt = default_format(args.format, args.output)
-    text = dumps(plan) if fmt == "json" else render(plan, fmt)
+    if fmt == "json":
+        text = dumps(plan)
+    elif fmt == "junit":
+        text = ci_formats.plan_junit(plan, budget)
+    elif fmt == "sarif":
+        text = ci_formats.plan_sarif(plan, code, budget)
+    elif fmt == "github":
+        text = ci_formats.plan_github(plan, budget)
+    else:
+        text = render(plan, fmt)
+    if getattr(args, "save_plan", None):
+        write_atomic(args.save_plan, dumps(plan))
     emit(text, args.output)

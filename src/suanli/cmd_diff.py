@@ -1,0 +1,119 @@
+"""`suanli diff OLD NEW`: what a spec change does to the plan.
+
+OLD and NEW are each a plan JSON (`suanli solve --format json`) or a spec,
+which is compiled and solved first (`--solver`, `--time-limit`, `--scenario`,
+`--set` apply to both specs). The diff covers total cost and each part, node
+counts per region and node type, placements that moved, carbon and energy,
+and the requires and asserts whose status changed. `--format markdown` is a
+pull-request comment: a headline line, then `<details>` sections.
+
+Exit codes: 0 the diff was produced; 1 with `--max-increase`, the total cost
+rose by more than allowed; 2 invalid spec, plan or command line; 74 the
+output could not be written.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def add_arguments(parser) -> None:
+    from suanli.solver.cli_common import add_compile_options
+
+    parser.add_argument("old", metavar="OLD", help="the plan JSON or spec before the change")
+    parser.add_argument("new", metavar="NEW", help="the plan JSON or spec after the change")
+    parser.add_argument("--format", choices=("table", "json", "markdown"), default=None,
+                        help="output format (default: table on a terminal, json otherwise)")
+    parser.add_argument("-o", "--output", metavar="PATH", help="write the diff to PATH (atomically)")
+    parser.add_argument("--max-increase", metavar="LIMIT", default=None,
+                        help="exit 1 when the total cost rises by more than LIMIT (5%% or 0.05)")
+    parser.add_argument("--solver", choices=("highs", "cbc"), default="highs",
+                        help="MILP backend for spec arguments (default highs)")
+    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
+                        help="wall-clock limit in seconds for each spec solved")
+    add_compile_options(parser)
+
+
+def run(args) -> int:
+    from suanli.solver.cli_common import CommandError
+
+    try:
+        return _run(args)
+    except CommandError as exc:
+        if str(exc):
+            print(str(exc), file=sys.stderr)
+        return exc.code
+
+
+def _run(args) -> int:
+    from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, CommandError, default_format, emit
+    from suanli.solver.diff import diff_dumps, diff_plans, parse_increase
+    from suanli.solver.diff_render import render_diff
+
+    limit = None
+    if args.max_increase is not None:
+        try:
+            limit = parse_increase(args.max_increase)
+        except ValueError as exc:
+            raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
+    if args.time_limit is not None and not args.time_limit > 0:
+        raise CommandError("suanli: --time-limit must be a positive number of seconds", EXIT_INVALID)
+    old = plan_or_spec(args.old, args)
+    new = plan_or_spec(args.new, args)
+    diff = diff_plans(old, new, limit)
+    fmt = default_format(args.format, args.output)
+    emit(diff_dumps(diff) if fmt == "json" else render_diff(diff, fmt), args.output)
+    if diff.budget is not None and diff.budget.exceeded:
+        print(f"suanli: {diff.budget.message}", file=sys.stderr)
+        return EXIT_ASSERT
+    return EXIT_OK
+
+
+def is_plan_file(path: str) -> bool:
+    """A `.json` file, or any file whose first non-blank character is `{`."""
+    if path.lower().endswith(".json"):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head.startswith(b"{")
+
+
+def read_plan(path: str):
+    from pydantic import ValidationError
+
+    from suanli.solver.cli_common import EXIT_INVALID, CommandError
+    from suanli.solver.plan import loads
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"suanli: cannot read plan {path}: {exc}", EXIT_INVALID) from None
+    try:
+        return loads(text)
+    except (ValueError, ValidationError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise CommandError(f"suanli: {path} is not a plan: {first}", EXIT_INVALID) from None
+
+
+def plan_or_spec(path: str, args):
+    """The plan in `path`, or the plan of solving the spec in `path`."""
+    if is_plan_file(path):
+        return read_plan(path)
+    from suanli.solver.cli_common import load_program
+    from suanli.solver.plan import PlanWarning
+    from suanli.solver.solve import SolveConfig, solve_program
+
+    program = load_program(args, path)
+    config = SolveConfig(solver=getattr(args, "solver", "highs"), time_limit=getattr(args, "time_limit", None))
+    outcome = solve_program(program, config)
+    plan = outcome.plan
+    if outcome.violations and plan.status in ("optimal", "feasible"):
+        plan = plan.model_copy(update={
+            "status": "error", "message": "the solver's answer failed independent verification",
+            "objective": None,
+            "warnings": plan.warnings + [PlanWarning(code="V001", message=v) for v in outcome.violations]})
+    return plan
