@@ -34,13 +34,13 @@ def rule_eof(ctx: Ctx):
     if opener is not None:
         close = CLOSER_OF[str(opener)]
         return diag("E0107", f"unclosed `{opener}`: the file ends before its `{close}`", ctx,
-                     f"expected `{close}` here", f"add `{close}` to close it",
-                     extra=[opener_label(ctx, opener)])
+                    f"expected `{close}` here", f"add `{close}` to close it",
+                    extra=[opener_label(ctx, opener)])
     if VALUE_START & ctx.expected:
         return diag("E0116", "missing value at the end of the file", ctx,
-                     "expected a value after this", "complete the expression")
+                    "expected a value after this", "complete the expression")
     return diag("E0100", "unexpected end of file", ctx, "the file ends here",
-                 f"expected {describe_expected(ctx.expected)}")
+                f"expected {describe_expected(ctx.expected)}")
 
 
 def rule_block_not_closed(ctx: Ctx):
@@ -54,10 +54,10 @@ def rule_block_not_closed(ctx: Ctx):
     if CLOSER_TYPE[close] not in ctx.expected:
         return None
     return diag("E0107", f"missing `{close}` before `{ctx.tok}`", ctx,
-                 f"expected `{close}` before this",
-                 f"close `{opener}` with `{close}`" + ("; declarations cannot be nested"
+                f"expected `{close}` before this",
+                f"close `{opener}` with `{close}`" + ("; declarations cannot be nested"
                                                        if close == "}" else ""),
-                 extra=[opener_label(ctx, opener)])
+                extra=[opener_label(ctx, opener)])
 
 
 def rule_keyword_as_name(ctx: Ctx):
@@ -65,9 +65,9 @@ def rule_keyword_as_name(ctx: Ctx):
         return None
     if ctx.type in STATEMENT_TYPES and ctx.at_line_start() and VALUE_START & ctx.expected:
         return diag("E0116", f"missing value before `{ctx.tok}`", ctx,
-                     "expected a value before this", "complete the expression on the line above")
+                    "expected a value before this", "complete the expression on the line above")
     return diag("E0109", f"`{ctx.tok}` is a keyword and cannot be used as a name", ctx,
-                 "reserved keyword", f"choose another name, e.g. `{ctx.tok}_1`")
+                "reserved keyword", f"choose another name, e.g. `{ctx.tok}_1`")
 
 
 def rule_assign_in_comparison(ctx: Ctx):
@@ -91,18 +91,18 @@ def rule_missing_colon_after_label(ctx: Ctx):
     prev, kw = ctx.prev, ctx.statement_kw()
     if ("_COLON" not in ctx.expected or ctx.type != "NAME" or kw is None
             or kw.type not in ("REQUIRE", "ASSERT") or not isinstance(prev, Token)
-            or prev.type != "NAME" or ctx.stack[-2].type not in KEYWORD_TYPES):
+            or prev.type != "NAME" or getattr(ctx.stack[-2], "type", "") not in KEYWORD_TYPES):
         return None
     return diag("E0110", f"missing `:` after the constraint name `{show(prev)}`", ctx,
-                 "expected `:` before this", f"write `{kw} {show(prev)}: ...`")
+                "expected `:` before this", f"write `{kw} {show(prev)}: ...`")
 
 
 def rule_missing_comparison(ctx: Ctx):
     if not CMP_TYPES <= ctx.expected:
         return None
     return diag("E0111", f"missing comparison operator before {describe_token(ctx.tok)}", ctx,
-                 "expected `<=`, `>=`, `==` or `in` before this",
-                 "a constraint compares two sides: `a <= b`, `a >= b`, `a == b` or `a in lo .. hi`")
+                "expected `<=`, `>=`, `==` or `in` before this",
+                "a constraint compares two sides: `a <= b`, `a >= b`, `a == b` or `a in lo .. hi`")
 
 
 def rule_for_colon(ctx: Ctx):
@@ -110,14 +110,14 @@ def rule_for_colon(ctx: Ctx):
     if "_COLON" not in ctx.expected or kw is None or kw.type != "FOR":
         return None
     return diag("E0110", "missing `:` after the `for` domain", ctx, "expected `:` before this",
-                 "write `for r in regions: require ...`")
+                "write `for r in regions: require ...`")
 
 
 def rule_link_dash(ctx: Ctx):
     if ctx.type != "MINUS" or "_DASHDASH" not in ctx.expected:
         return None
     return diag("E0113", "a link joins its two regions with `--`, not `-`", ctx,
-                 "expected `--`", "write `link A -- B { ... }`")
+                "expected `--`", "write `link A -- B { ... }`")
 
 
 def rule_number_after_name(ctx: Ctx):
@@ -126,8 +126,8 @@ def rule_number_after_name(ctx: Ctx):
         return None
     if isinstance(prev, Token) and prev.type == "NAME" and ctx.type == "NUMBER":
         return diag("E0114", f"number `{show(ctx.tok)}` after `{show(prev)}`: "
-                     "a unit comes after its number", ctx, "unexpected number",
-                     f"write the number first, e.g. `{show(ctx.tok)} {show(prev)}`")
+                    "a unit comes after its number", ctx, "unexpected number",
+                    f"write the number first, e.g. `{show(ctx.tok)} {show(prev)}`")
     if _is_value(prev):
         return _missing_operator(ctx)
     return None
@@ -139,8 +139,8 @@ def _is_value(item) -> bool:
 
 def _missing_operator(ctx: Ctx):
     return diag("E0100", f"missing operator before {describe_token(ctx.tok)}", ctx,
-                 "two values with nothing between them",
-                 "join values with `+`, `-`, `*` or `/`, or put them on separate properties")
+                "two values with nothing between them",
+                "join values with `+`, `-`, `*` or `/`, or put them on separate properties")
 
 
 def rule_missing_equals(ctx: Ctx):
@@ -152,14 +152,14 @@ def rule_missing_equals(ctx: Ctx):
                 "use a single `=` to set a property" if after.startswith("==") else
                 f"write `{show(ctx.tok)} = value`")
         return diag("E0106", f"missing `=` after `{show(ctx.tok)}`", ctx,
-                     "expected `=` after this name", hint)
+                    "expected `=` after this name", hint)
     if "EQ" in ctx.expected and ctx.type in ("MINIMIZE", "MAXIMIZE"):
         return diag("E0106", "missing `=` after `objective`", ctx, "expected `=` before this",
-                     f"write `objective = {ctx.tok} ...`")
+                    f"write `objective = {ctx.tok} ...`")
     if {"EQ", "STAR_EQ"} <= ctx.expected and ctx.type not in ("_DOT",):
         return diag("E0106", "missing `=`, `*=`, `+=` or `-=` in the override", ctx,
-                     "expected an assignment before this",
-                     "write `region.NAME.property = value`")
+                    "expected an assignment before this",
+                    "write `region.NAME.property = value`")
     return None
 
 
@@ -170,14 +170,14 @@ def rule_misplaced_statement(ctx: Ctx):
     if "SETTINGS" in ctx.expected and "REGION" in ctx.expected:
         if kw is not None and kw.type == "SCENARIO":
             return diag("E0119", "an override must name its target by path", ctx,
-                         "expected `region.NAME.property`, `settings.property`, ...",
-                         "start the target with `settings`, `let`, `region`, `node`, "
-                         "`link`, `demand` or `job`")
+                        "expected `region.NAME.property`, `settings.property`, ...",
+                        "start the target with `settings`, `let`, `region`, `node`, "
+                        "`link`, `demand` or `job`")
         return _unknown_statement(ctx)
     if {"REQUIRE", "ASSERT", "FOR", "RBRACE"} <= ctx.expected and kw is not None:
         return diag("E0120", f"unexpected {describe_token(ctx.tok)} in a policy",
-                     ctx, "not a constraint",
-                     "a policy contains only `require`, `assert` and `for` statements")
+                    ctx, "not a constraint",
+                    "a policy contains only `require`, `assert` and `for` statements")
     return None
 
 
@@ -187,8 +187,8 @@ def _unknown_statement(ctx: Ctx):
         return _missing_operator(ctx)
     if ctx.type == "PROP_NAME":
         return diag("E0115", f"property `{show(word)}` outside of a block", ctx,
-                     "not inside `{ }`",
-                     f"put it inside a block, or declare a constant with `let {show(word)} = ...`")
+                    "not inside `{ }`",
+                    f"put it inside a block, or declare a constant with `let {show(word)} = ...`")
     prefix = next((k for k in STATEMENT_KWS if word.startswith(k) and len(word) > len(k)), None)
     close = difflib.get_close_matches(word, STATEMENT_KWS, n=1)
     if ctx.type == "NAME" and prefix:
@@ -198,7 +198,7 @@ def _unknown_statement(ctx: Ctx):
     else:
         hint = "a statement starts with " + ", ".join(f"`{k}`" for k in STATEMENT_KWS)
     return diag("E0115", f"expected a declaration, found {describe_token(ctx.tok)}", ctx,
-                 "unknown statement", hint)
+                "unknown statement", hint)
 
 
 def rule_closer(ctx: Ctx):
@@ -207,15 +207,15 @@ def rule_closer(ctx: Ctx):
         return None
     if VALUE_START & ctx.expected:
         return diag("E0116", f"missing value before `{ctx.tok}`", ctx,
-                     "expected a value before this", "complete the expression")
+                    "expected a value before this", "complete the expression")
     opener = ctx.opener()
     if opener is None:
         return diag("E0108", f"unmatched `{ctx.tok}`", ctx, "nothing to close here",
-                     f"remove it, or add the missing `{closers[ctx.type]}` before it")
+                    f"remove it, or add the missing `{closers[ctx.type]}` before it")
     return diag("E0108", f"`{ctx.tok}` does not close `{opener}`", ctx,
-                 f"expected `{CLOSER_OF[str(opener)]}`",
-                 f"close `{opener}` with `{CLOSER_OF[str(opener)]}` first",
-                 extra=[opener_label(ctx, opener)])
+                f"expected `{CLOSER_OF[str(opener)]}`",
+                f"close `{opener}` with `{CLOSER_OF[str(opener)]}` first",
+                extra=[opener_label(ctx, opener)])
 
 
 def rule_missing_value(ctx: Ctx):
@@ -223,19 +223,19 @@ def rule_missing_value(ctx: Ctx):
         return None
     if ctx.type == "_DOT" and ctx.next_text()[:1].isdigit():
         return diag("E0103", "a number cannot start with `.`", ctx, "bad number",
-                     f"write `0.{ctx.next_text().split()[0]}`")
+                    f"write `0.{ctx.next_text().split()[0]}`")
     if ctx.type in VALUE_START:
         return None
     return diag("E0116", f"missing value before {describe_token(ctx.tok)}", ctx,
-                 "expected a value before this", "write a number, a quantity such as "
-                 "`60 MW`, a name or an expression")
+                "expected a value before this", "write a number, a quantity such as "
+                "`60 MW`, a name or an expression")
 
 
 def rule_missing_comma(ctx: Ctx):
     if "_COMMA" not in ctx.expected or ctx.type not in VALUE_START:
         return None
     return diag("E0118", f"missing `,` before {describe_token(ctx.tok)}", ctx,
-                 "expected `,` before this", "separate items with commas: `[a, b]`, `f(a, b)`")
+                "expected `,` before this", "separate items with commas: `[a, b]`, `f(a, b)`")
 
 
 def rule_missing_name(ctx: Ctx):
@@ -244,21 +244,32 @@ def rule_missing_name(ctx: Ctx):
             or prev.type not in NAME_AFTER):
         return None
     return diag("E0117", f"missing name after `{prev}`", ctx, "expected a name here",
-                 f"write `{prev} NAME {{ ... }}`")
+                f"write `{prev} NAME {{ ... }}`")
+
+
+def rule_small_slips(ctx: Ctx):
+    if ctx.type == "_COMMA" and "PROP_NAME" in ctx.expected:
+        return diag("E0100", "unexpected `,` after a property", ctx, "not a separator here",
+                    "separate properties with a newline or `;`")
+    if {"MINIMIZE", "MAXIMIZE"} <= ctx.expected:
+        return diag("E0100", f"missing `minimize` or `maximize` before {describe_token(ctx.tok)}",
+                    ctx, "expected the direction of the objective",
+                    f"write `objective = minimize {show(ctx.tok)}`")
+    return None
 
 
 def rule_import_path(ctx: Ctx):
     if "STRING" not in ctx.expected or ctx.type == "STRING":
         return None
     return diag("E0100", f"expected a quoted path, found {describe_token(ctx.tok)}", ctx,
-                 "not a string", 'write `import "other.spec"`')
+                "not a string", 'write `import "other.spec"`')
 
 
 TOKEN_RULES = (rule_eof, rule_block_not_closed, rule_assign_in_comparison, rule_keyword_as_name,
                rule_link_dash, rule_missing_colon_after_label, rule_missing_comparison,
-               rule_for_colon, rule_number_after_name, rule_missing_equals,
+               rule_for_colon, rule_missing_equals, rule_number_after_name,
                rule_misplaced_statement, rule_closer, rule_missing_value, rule_missing_comma,
-               rule_missing_name, rule_import_path)
+               rule_missing_name, rule_small_slips, rule_import_path)
 
 
 def describe_token_error(ctx: Ctx) -> Diagnostic:
@@ -267,7 +278,7 @@ def describe_token_error(ctx: Ctx) -> Diagnostic:
         if found is not None:
             return found
     return diag("E0100", f"unexpected {describe_token(ctx.tok)}", ctx, "unexpected here",
-                 f"expected {describe_expected(ctx.expected)}")
+                f"expected {describe_expected(ctx.expected)}")
 
 
 def _accepted(exc: UnexpectedToken) -> frozenset:

@@ -4,6 +4,13 @@
 fractions, job placements); everything else is recomputed here. `solve`
 reports these numbers, `verify` re-derives them from a plan file, and the
 LP's own objective is compared against them as a cross-check.
+
+Relaxed plans (`--relax`) are first-class: `open[r]` and the job placements
+y[j,r,t] are fractions in [0,1] (1.0 / 0.0 and a single placement of 1.0 in
+an integer plan), and every use weighs by them: site cost site_cost*open,
+compute E_jt*y, storage, bandwidth data/deadline*y, network data*kappa*y,
+served(job, sel) = sum of y over the selection, latency(job) = the largest
+latency of a region with y > 1e-9.
 """
 
 from __future__ import annotations
@@ -23,9 +30,10 @@ COST_PARTS = ("site", "capex", "opex", "energy", "network", "carbon")
 @dataclass
 class PlanState:
     nodes: dict[tuple[str, str], float] = field(default_factory=dict)  # (region, type) -> n
-    open: dict[str, bool] = field(default_factory=dict)  # site regions only
+    open: dict[str, float] = field(default_factory=dict)  # site regions only: open[r] in [0,1]
     served: dict[str, dict[str, float]] = field(default_factory=dict)  # service -> region -> x
-    jobs: dict[str, Optional[tuple[str, str]]] = field(default_factory=dict)  # job -> (region, type)
+    # job -> [(region, type, y)], y in (0,1]; [] when not placed; one (r, t, 1.0) in integer plans
+    jobs: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict)
 
 
 class Evaluator:
@@ -68,11 +76,11 @@ class Evaluator:
                 yield svc, r, frac
 
     def job_items(self):
+        """(job, region, node type, option or None, fraction y) per placement."""
         for job in self.p.jobs:
-            place = self.s.jobs.get(job.name)
-            if place is not None:
-                opt = next((o for o in job.options if o.node_type == place[1]), None)
-                yield job, place[0], place[1], opt
+            for r, t, frac in self.s.jobs.get(job.name) or ():
+                opt = next((o for o in job.options if o.node_type == t), None)
+                yield job, r, t, opt, frac
 
     # ---- metrics ------------------------------------------------------------
     def metric(self, m: Metric) -> Optional[float]:
@@ -104,17 +112,17 @@ class Evaluator:
 
     def _site(self, m: Metric) -> float:
         mask = self._rmask(m.regions)
-        return float(sum(r.site_cost for i, r in enumerate(self.p.regions)
-                         if mask[i] and r.site_cost > 0 and self.s.open.get(r.name, False)))
+        return float(sum(r.site_cost * float(self.s.open.get(r.name, 0.0))
+                         for i, r in enumerate(self.p.regions) if mask[i] and r.site_cost > 0))
 
     def _network(self, m: Metric) -> float:
         mask, total = self._rmask(m.regions), 0.0
         for svc, r, frac in self.service_items():
             if mask[self.ix.region_ix[r]] and svc.traffic > 0:
                 total += svc.traffic * self.H * self.ix.path(svc.origin, r).cost * frac
-        for job, r, _, _ in self.job_items():
+        for job, r, _, _, frac in self.job_items():
             if mask[self.ix.region_ix[r]] and job.data > 0:
-                total += job.data * self.ix.path(job.origin, r).cost
+                total += job.data * self.ix.path(job.origin, r).cost * frac
         return total
 
     def _served(self, m: Metric) -> float:
@@ -122,19 +130,17 @@ class Evaluator:
         if m.target in self.ix.service_ix:
             fr = self.s.served.get(m.target, {})
             return float(sum(v for r, v in fr.items() if mask[self.ix.region_ix[r]]))
-        place = self.s.jobs.get(m.target)
-        if place is None or not mask[self.ix.region_ix[place[0]]]:
-            return 0.0
-        return 1.0 if m.node_types is None or place[1] in m.node_types else 0.0
+        return float(sum(frac for r, t, frac in self.s.jobs.get(m.target) or ()
+                         if mask[self.ix.region_ix[r]] and (m.node_types is None or t in m.node_types)))
 
     def work_used(self) -> dict[tuple[str, str], float]:
         """(region, class) -> compute work placed there over the horizon, FLOP."""
         out: dict[tuple[str, str], float] = {}
         for svc, r, frac in self.service_items():
             out[(r, svc.cls)] = out.get((r, svc.cls), 0.0) + svc.compute * self.H * frac
-        for job, r, _, opt in self.job_items():
+        for job, r, _, opt, frac in self.job_items():
             if opt is not None:
-                out[(r, job.cls)] = out.get((r, job.cls), 0.0) + opt.consumed
+                out[(r, job.cls)] = out.get((r, job.cls), 0.0) + opt.consumed * frac
         return out
 
     def utilization(self, m: Metric) -> Optional[float]:
@@ -155,8 +161,8 @@ class Evaluator:
             origin = svc.origin
         else:
             job = self.p.jobs[self.ix.job_ix[target]]
-            place = self.s.jobs.get(target)
-            regions, origin = ([place[0]] if place else []), job.origin
+            regions = [r for r, _, frac in self.s.jobs.get(target) or () if frac > 1e-9]
+            origin = job.origin
         if not regions:
             return None
         return max(self.ix.path(origin, r).latency for r in regions)
@@ -200,8 +206,8 @@ def edge_traffic(ev: Evaluator) -> np.ndarray:
         if svc.traffic > 0:
             for e in ev.ix.path(svc.origin, r).edges:
                 out[e] += svc.traffic * frac
-    for job, r, _, _ in ev.job_items():
+    for job, r, _, _, frac in ev.job_items():
         if job.data > 0:
             for e in ev.ix.path(job.origin, r).edges:
-                out[e] += job.data / job.deadline
+                out[e] += job.data / job.deadline * frac
     return out

@@ -4,6 +4,10 @@ Units are in the field names (`_mw`, `_mwh`, `_tflops`, `_tb`, `_gbps`,
 `_ms`, `_h`, `_tco2`); money is in `currency`. Serialisation is
 deterministic: keys sorted, lists sorted by name, floats rounded to 12
 significant digits and |v| < 1e-9 written as 0.
+
+Relaxed plans (`relaxed: true`, from `--relax`) carry their fractional
+decisions in two extra fields that integer plans omit (so integer plans
+read exactly as before): `regions[].open_fraction` and `jobs[].placements`.
 """
 
 from __future__ import annotations
@@ -33,9 +37,18 @@ class Cost(_M):
     carbon: Optional[float] = None
 
 
+def _absent(v) -> bool:
+    return v is None
+
+
 class RegionPlan(_M):
     name: str
-    open: bool
+    open: bool = Field(description="site decision; in a relaxed plan: open_fraction > 0 "
+                                   "(regions without site cost: open where nodes stand)")
+    open_fraction: Optional[float] = Field(
+        None, exclude_if=_absent,
+        description="relaxed plans only (omitted otherwise): the LP's open[r] in [0,1] for a region "
+                    "with site cost; 1 or 0 (as `open`) for other regions")
     nodes: dict[str, Number] = Field(description="node count per node type (non-zero only)")
     power_mw: float
     energy_mwh: float
@@ -51,13 +64,25 @@ class DemandPlan(_M):
     latency_ms: Optional[float] = Field(description="largest path latency from the origin to a serving region")
 
 
+class JobPlacement(_M):
+    region: str
+    node_type: str
+    fraction: float = Field(description="y[j,r,t] in (0,1]: the share of the job placed here")
+    nodes: int = Field(description="N_jt (Amdahl sizing)")
+    runtime_h: float = Field(description="tau(N_jt)")
+
+
 class JobPlan(_M):
     name: str
-    region: Optional[str]
+    region: Optional[str] = Field(description="in a relaxed plan: of the largest-fraction placement")
     node_type: Optional[str]
     nodes: Optional[int]
     runtime_h: Optional[float]
     latency_ms: Optional[float] = None
+    placements: Optional[list[JobPlacement]] = Field(
+        None, exclude_if=_absent,
+        description="relaxed plans only (omitted otherwise): every placement with y > 0, "
+                    "by region then node type; the fractions sum to 1")
 
 
 class LinkPlan(_M):

@@ -6,6 +6,8 @@
    order (weights below). Equal-cost plans thus come out the same whatever
    the solver or run.
 2. Round integer columns to exact integers; open a site wherever nodes stand.
+   A relaxed program (`--relax`) has no integer columns and its sites are
+   LP fractions: nothing is rounded or opened (only |v| < 1e-12 cleared).
 3. Polish: with every integer column fixed, re-solve the LP (HiGHS, tight
    tolerances) for the continuous fractions, primary then secondary
    objective, so rows hold to ~1e-12 instead of the MIP's 1e-6.
@@ -68,7 +70,7 @@ def round_integers(sp: SparseProgram, x: np.ndarray) -> np.ndarray:
     x = np.clip(x.copy(), sp.col_lb, sp.col_ub)
     x[sp.integer] = np.round(x[sp.integer])
     n, op = sp.family("n"), sp.family("open")
-    if n is not None and op is not None and len(op):
+    if not sp.relaxed and n is not None and op is not None and len(op):
         built = np.zeros(1 + int(n.keys["r"].max(initial=0)))
         np.add.at(built, n.keys["r"], x[n.start:n.stop])
         regions = op.keys["r"]

@@ -73,10 +73,18 @@ def _regions(plan: Plan, md: bool) -> list[str]:
     for r in plan.regions:
         nodes = ", ".join(f"{t}={num(v)}" for t, v in sorted(r.nodes.items())) or "-"
         util = ", ".join(f"{c}={num(v)}" for c, v in sorted(r.utilization.items())) or "-"
-        rows.append([r.name, "yes" if r.open else "no", nodes, num(r.power_mw), num(r.energy_mwh),
+        rows.append([r.name, _open(r), nodes, num(r.power_mw), num(r.energy_mwh),
                      num(r.compute_tflops), num(r.storage_tb), util])
     return _table("Regions", ["region", "open", "nodes", "power MW", "energy MWh", "compute TFLOPS",
                               "storage TB", "utilization"], rows, md)
+
+
+def _open(r) -> str:
+    """yes/no; a relaxed plan's fractional site shows its fraction."""
+    f = r.open_fraction
+    if f is not None and f not in (0.0, 1.0):
+        return f"{num(f)} (fraction)"
+    return "yes" if r.open else "no"
 
 
 def _demands(plan: Plan, md: bool) -> list[str]:
@@ -86,8 +94,24 @@ def _demands(plan: Plan, md: bool) -> list[str]:
 
 
 def _jobs(plan: Plan, md: bool) -> list[str]:
+    if any(j.placements is not None for j in plan.jobs):
+        return _relaxed_jobs(plan, md)
     rows = [[j.name, j.region or "-", j.node_type or "-", num(j.nodes), num(j.runtime_h)] for j in plan.jobs]
     return _table("Jobs", ["job", "region", "node type", "nodes", "runtime h"], rows, md)
+
+
+def _relaxed_jobs(plan: Plan, md: bool) -> list[str]:
+    """One row per placement (y[j,r,t] > 0), the job's name on its first row."""
+    rows = []
+    for j in plan.jobs:
+        places = j.placements or []
+        if not places:
+            rows.append([j.name, "-", "-", "-", "-", "-"])
+        for k, p in enumerate(places):
+            rows.append([j.name if k == 0 else "", p.region, p.node_type, num(p.fraction),
+                         num(p.nodes), num(p.runtime_h)])
+    return _table("Jobs (relaxed: fractional placements)",
+                  ["job", "region", "node type", "fraction", "nodes", "runtime h"], rows, md)
 
 
 def _links(plan: Plan, md: bool) -> list[str]:

@@ -10,7 +10,8 @@ from suanli.compiler.ir import Program, Statement
 from suanli.solver.evaluate import COST_PARTS, Evaluator, PlanState, edge_traffic
 from suanli.solver.index import Index
 from suanli.solver.plan import (
-    Cost, DemandPlan, JobPlan, LinkPlan, Plan, PlanWarning, RegionPlan, StatementResult,
+    Cost, DemandPlan, JobPlacement, JobPlan, LinkPlan, Plan, PlanWarning, RegionPlan, StatementResult,
+    round_sig,
 )
 from suanli.solver.units import GBPS, HOUR, MS, MWH, TB, TCO2, TFLOPS
 from suanli.compiler.ir import Metric
@@ -50,16 +51,16 @@ def build_plan(program: Program, state: PlanState, status: str, solver: str, rel
     plan.energy_mwh = ev.metric(_metric("energy")) / MWH
     plan.renewable_energy_mwh = ev.metric(_metric("renewable_energy")) / MWH
     plan.carbon_tco2 = ev.metric(_metric("carbon")) / TCO2
-    plan.regions = _regions(program, ev)
+    plan.regions = _regions(program, ev, relaxed)
     plan.demands = _demands(program, ev)
-    plan.jobs = _jobs(program, ev)
+    plan.jobs = _jobs(program, ev, relaxed)
     plan.links = _links(program, ev)
     plan.requires = [statement_result(ev, s) for s in program.statements if s.kind == "require"]
     plan.asserts = [statement_result(ev, s) for s in program.statements if s.kind == "assert"]
     return plan
 
 
-def _regions(program: Program, ev: Evaluator) -> list[RegionPlan]:
+def _regions(program: Program, ev: Evaluator, relaxed: bool = False) -> list[RegionPlan]:
     out = []
     energy = ev.region_energy()
     used = ev.work_used()
@@ -74,6 +75,7 @@ def _regions(program: Program, ev: Evaluator) -> list[RegionPlan]:
         is_open = state_open(program, ev.s, reg.name, bool(counts))
         out.append(RegionPlan(
             name=reg.name, open=is_open, nodes=counts,
+            open_fraction=open_fraction(ev.s, reg.name, is_open) if relaxed else None,
             power_mw=float(ix.pue[i] * (ev.n[i] * ix.t_power).sum()) / 1e6,
             energy_mwh=float(energy[i]) / MWH,
             compute_tflops=float((ev.n[i] * ix.t_compute).sum()) / TFLOPS,
@@ -82,10 +84,26 @@ def _regions(program: Program, ev: Evaluator) -> list[RegionPlan]:
 
 
 def state_open(program: Program, state: PlanState, region: str, has_nodes: bool) -> bool:
-    """Sites: the open[r] decision; other regions are open where nodes stand."""
+    """Sites: the open[r] decision (a relaxed plan's fraction > 0); other
+    regions are open where nodes stand."""
     if region in state.open:
-        return state.open[region]
+        return state.open[region] > 0
     return has_nodes
+
+
+def open_fraction(state: PlanState, region: str, is_open: bool) -> float:
+    """A relaxed plan's `open_fraction`: open[r] for sites, else 1/0 as `open`."""
+    if region in state.open:
+        return float(state.open[region])
+    return 1.0 if is_open else 0.0
+
+
+def main_placement(places):
+    """The placement a relaxed JobPlan's region/node_type describe: the
+    largest fraction (as written, 12 significant digits), ties by name."""
+    if not places:
+        return None
+    return min(places, key=lambda p: (-round_sig(float(p[2])), p[0], p[1]))
 
 
 def _types_of(program: Program, cls: str) -> tuple[str, ...]:
@@ -105,15 +123,23 @@ def _demands(program: Program, ev: Evaluator) -> list[DemandPlan]:
     return out
 
 
-def _jobs(program: Program, ev: Evaluator) -> list[JobPlan]:
-    placed = {job.name: (r, t, opt) for job, r, t, opt in ev.job_items()}
+def _jobs(program: Program, ev: Evaluator, relaxed: bool = False) -> list[JobPlan]:
+    placed: dict[str, list] = {}
+    for job, r, t, opt, frac in ev.job_items():
+        placed.setdefault(job.name, []).append((r, t, frac, opt))
     out = []
     for job in program.jobs:
-        r, t, opt = placed.get(job.name, (None, None, None))
+        places = sorted(placed.get(job.name, []), key=lambda p: (p[0], p[1]))
+        r, t, _, opt = main_placement(places) or (None, None, None, None)
         lat = ev.latency(job.name)
-        out.append(JobPlan(name=job.name, region=r, node_type=t, nodes=opt.nodes if opt else None,
-                           runtime_h=opt.runtime / HOUR if opt else None,
-                           latency_ms=None if lat is None else lat / MS))
+        plan = JobPlan(name=job.name, region=r, node_type=t, nodes=opt.nodes if opt else None,
+                       runtime_h=opt.runtime / HOUR if opt else None,
+                       latency_ms=None if lat is None else lat / MS)
+        if relaxed:
+            plan.placements = [JobPlacement(region=pr, node_type=pt, fraction=pf, nodes=po.nodes,
+                                            runtime_h=po.runtime / HOUR)
+                               for pr, pt, pf, po in places if po is not None]
+        out.append(plan)
     return out
 
 

@@ -59,7 +59,11 @@ def solve_program(program: Program, config: SolveConfig = SolveConfig()) -> Outc
         if not first.status.has_solution:
             return _no_plan(program, sp, first, config)
         x = first.x
-        if config.tie_break and first.status is Status.OPTIMAL and not deadline.expired():
+        # A relaxed program is an LP: polish re-solves it whole (primary, then the
+        # secondary objective within 1e-10), which is this tie-break at tighter
+        # tolerances and does not depend on x, so the MIP-stage one would be wasted.
+        if (config.tie_break and first.status is Status.OPTIMAL and not sp.relaxed
+                and not deadline.expired()):
             better = postsolve.tie_break(backend, sp, first, _options(config, deadline, tmp))
             x = first.x if better is None else better
         x = postsolve.round_integers(sp, x)

@@ -10,6 +10,20 @@ where U is the report unit of the quantity (1 TFLOPS sustained over the
 horizon for compute work, 1 TB, 1 MW, 1 Gbps, 1 node, 1 unit of currency,
 a fraction of 1); reported numbers must match recomputed ones within
 1e-6 U + 1e-9 relative. Plans carry 12 significant digits, well inside that.
+
+Relaxed plans (`relaxed: true`, from `--relax`) are checked against the same
+§6 with every integer and binary relaxed, as the LP relaxation solved:
+- node counts may be fractional (>= 0);
+- sites: `open_fraction` (else `open` as 1/0) must lie in [0,1]. The site
+  row n <= M*open cannot be checked without the LP's big-M, so the rule is
+  only: open > 0 wherever nodes > 0;
+- jobs: `placements` (else region/node_type with fraction 1) must each lie
+  in [0,1], sum to 1, use a usable type in an allowed region, and satisfy
+  parallelism per placement: n[r,t] >= N_jt * y[j,r,t];
+- `split = false` services may be split (x[d,r] in [0,1]);
+- every other check (capacities, storage, power, bandwidth, requires, costs,
+  summaries) is the integer one, evaluated with the fractions as weights.
+Integer plans must have binary sites and one whole placement per job.
 """
 
 from __future__ import annotations
@@ -21,8 +35,8 @@ from suanli.solver.evaluate import COST_PARTS, Evaluator, PlanState, edge_traffi
 from suanli.solver.extract import state_from_plan
 from suanli.solver.index import Index
 from suanli.solver.plan import Plan
-from suanli.solver.report import row_holds, state_open
-from suanli.solver.units import GBPS, MW, MWH, TB, TFLOPS
+from suanli.solver.report import main_placement, row_holds, state_open
+from suanli.solver.units import GBPS, HOUR, MW, MWH, TB, TFLOPS
 
 ABS, REL = 1e-6, 1e-9
 
@@ -68,6 +82,11 @@ def _check_names(program: Program, plan: Plan) -> list[str]:
             out.append(f"job {job.name} placed in unknown region {job.region!r}")
         if job.node_type is not None and job.node_type not in types:
             out.append(f"job {job.name} uses unknown node type {job.node_type!r}")
+        for p in job.placements or ():
+            if p.region not in regions:
+                out.append(f"job {job.name} placed in unknown region {p.region!r}")
+            if p.node_type not in types:
+                out.append(f"job {job.name} uses unknown node type {p.node_type!r}")
     return out
 
 
@@ -99,7 +118,7 @@ def _services(program, plan, state, ev):
             if r not in svc.allowed_regions and abs(v) > ABS:
                 out.append(f"demand {svc.name} is served in {r}, which is not an allowed region")
         used = [r for r, v in fr.items() if abs(v) > ABS]
-        if not svc.split and (len(used) != 1 or not _close(fr[used[0]], 1.0)):
+        if not svc.split and not plan.relaxed and (len(used) != 1 or not _close(fr[used[0]], 1.0)):
             out.append(f"demand {svc.name} has split = false but is served in {sorted(used)}")
     return out
 
@@ -107,25 +126,63 @@ def _services(program, plan, state, ev):
 def _jobs(program, plan, state, ev):
     out = []
     for job in program.jobs:
-        place = state.jobs.get(job.name)
-        if place is None:
+        places = state.jobs.get(job.name) or []
+        if not places:
             out.append(f"job {job.name} is not placed")
             continue
-        r, t = place
-        opt = next((o for o in job.options if o.node_type == t), None)
-        if opt is None:
-            out.append(f"job {job.name} runs on {t}, which is not a usable node type for it")
-            continue
-        if r not in job.allowed_regions:
-            out.append(f"job {job.name} runs in {r}, which is not an allowed region")
-        have = state.nodes.get((r, t), 0.0)
-        if not _le(opt.nodes, have, 1.0):
-            out.append(f"job {job.name} needs {opt.nodes} nodes of {t} in {r}; the plan has {have}")
+        total = sum(frac for _, _, frac in places)
+        if not _close(total, 1.0):
+            out.append(f"job {job.name} is placed {total:.9g} of the way (its fractions must sum to 1)")
+        seen = set()
+        for r, t, frac in places:
+            if (r, t) in seen:
+                out.append(f"job {job.name} lists its placement on {t} in {r} twice")
+            seen.add((r, t))
+            if frac < -ABS or frac > 1 + ABS:
+                out.append(f"job {job.name} has fraction {frac} on {t} in {r}, outside [0, 1]")
+            elif not plan.relaxed and abs(frac - round(frac)) > ABS:
+                out.append(f"job {job.name} has fraction {frac} on {t} in {r}, but the plan is not "
+                           "relaxed: a job runs whole in one region on one node type")
+            opt = next((o for o in job.options if o.node_type == t), None)
+            if opt is None:
+                out.append(f"job {job.name} runs on {t}, which is not a usable node type for it")
+                continue
+            if r not in job.allowed_regions:
+                out.append(f"job {job.name} runs in {r}, which is not an allowed region")
+            have = state.nodes.get((r, t), 0.0)
+            if not _le(opt.nodes * frac, have, 1.0):
+                need = f"{opt.nodes}" if frac == 1.0 else f"{opt.nodes * frac:.9g} ({frac:.9g} of {opt.nodes})"
+                out.append(f"job {job.name} needs {need} nodes of {t} in {r}; the plan has {have}")
     for pj in plan.jobs:
         opt = next((o for j in program.jobs if j.name == pj.name for o in j.options
                     if o.node_type == pj.node_type), None)
         if opt is not None and pj.nodes != opt.nodes:
             out.append(f"job {pj.name} reports {pj.nodes} nodes; Amdahl sizing gives {opt.nodes}")
+        if pj.placements is not None:
+            out += _placements(program, pj)
+    return out
+
+
+def _placements(program, pj) -> list[str]:
+    """A relaxed JobPlan: region/node_type name the largest placement, and
+    each placement reports its own Amdahl sizing."""
+    out = []
+    main = main_placement([(p.region, p.node_type, p.fraction) for p in pj.placements])
+    want = (main[0], main[1]) if main else (None, None)
+    if (pj.region, pj.node_type) != want:
+        out.append(f"job {pj.name} reports {pj.node_type} in {pj.region}; its largest placement is "
+                   f"{want[1]} in {want[0]}")
+    job = next((j for j in program.jobs if j.name == pj.name), None)
+    for p in pj.placements:
+        opt = next((o for o in job.options if o.node_type == p.node_type), None) if job else None
+        if opt is None:
+            continue
+        if p.nodes != opt.nodes:
+            out.append(f"job {pj.name} reports {p.nodes} nodes of {p.node_type} in {p.region}; "
+                       f"Amdahl sizing gives {opt.nodes}")
+        if not _close(p.runtime_h, opt.runtime / HOUR):
+            out.append(f"job {pj.name} reports a runtime of {p.runtime_h} h on {p.node_type}; "
+                       f"Amdahl sizing gives {opt.runtime / HOUR:.9g} h")
     return out
 
 
@@ -145,8 +202,8 @@ def _storage(program, plan, state, ev):
     need: dict[str, float] = {}
     for svc, r, frac in ev.service_items():
         need[r] = need.get(r, 0.0) + svc.storage * frac
-    for job, r, _, _ in ev.job_items():
-        need[r] = need.get(r, 0.0) + job.storage
+    for job, r, _, _, frac in ev.job_items():
+        need[r] = need.get(r, 0.0) + job.storage * frac
     out = []
     for r, v in sorted(need.items()):
         have = float((ev.n[ev.ix.region_ix[r]] * ev.ix.t_storage).sum())
@@ -168,14 +225,27 @@ def _caps(program, plan, state, ev):
 
 
 def _sites(program, plan, state, ev):
+    """Integer plans: n > 0 needs open = 1. Relaxed plans: n <= M*open needs
+    the LP's big-M, so only open > 0 wherever n > 0 is checked."""
     out = []
     for i, reg in enumerate(program.regions):
-        if reg.site_cost > 0 and ev.n[i].sum() > ABS and not state.open.get(reg.name, False):
+        if reg.site_cost <= 0:
+            continue
+        v = float(state.open.get(reg.name, 0.0))
+        if v < -ABS or v > 1 + ABS:
+            out.append(f"{reg.name} has open fraction {v}, outside [0, 1]")
+        elif not plan.relaxed and abs(v - round(v)) > ABS:
+            out.append(f"{reg.name} has open fraction {v}, but the plan is not relaxed: a site is open or not")
+        if ev.n[i].sum() > ABS and not v > 0:
             out.append(f"{reg.name} has nodes but its site is not open (site_cost {reg.site_cost:.9g})")
     for preg in plan.regions:
         has = any(v > ABS for v in preg.nodes.values())
         if preg.open != state_open(program, state, preg.name, has):
             out.append(f"region {preg.name} reports open = {preg.open}, inconsistent with its nodes")
+        if (preg.open_fraction is not None and preg.name not in state.open
+                and preg.open_fraction != (1.0 if preg.open else 0.0)):
+            out.append(f"region {preg.name} has no site cost; its open_fraction {preg.open_fraction} "
+                       f"must be {1 if preg.open else 0} (as open = {preg.open})")
     return out
 
 

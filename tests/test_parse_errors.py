@@ -53,6 +53,10 @@ CASES = [
     ("policy p { x = 1 }\n", "E0120", 1, 12, "policy"),
     ("import foo\n", "E0100", 1, 8, "quoted path"),
     ("let x = 5 kW MW\n", "E0100", 1, 14, "missing operator"),
+    ("scenario s { region.a.pue 5 }\n", "E0106", 1, 27, "override"),
+    ("settings {\n  horizon = 1 year,\n}\n", "E0100", 2, 19, "`,`"),
+    ("objective = cost\n", "E0100", 1, 13, "minimize"),
+    ("region a {\n  x == 5\n}\n", "E0106", 2, 3, "missing `=`"),
     ("let x = " + "(" * 300 + "1" + ")" * 300 + "\n", "E0004", 1, 109, "nesting too deep"),
 ]
 
