@@ -7,8 +7,8 @@ checked the same way.
 Integer plans: open[r] and y[j,r,t] are binaries (read as > 0.5), so a site
 is 1.0 or 0.0 and a job has one placement of fraction 1.0. Relaxed plans
 (`--relax`, every column continuous): the LP's values are the decisions --
-open[r] in [0,1], and every y[j,r,t] > 1e-9 is a placement with that
-fraction.
+open[r] in [0,1] (settled by postsolve.settle_sites), and every
+y[j,r,t] > 1e-9 is a placement with that fraction.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def state_from_solution(program: Program, sp: SparseProgram, x: np.ndarray) -> P
             st.nodes[(regions[r].name, types[t].name)] = _count(v, sp.relaxed)
     op = sp.family("open")
     for r, v in zip(op.keys["r"], x[op.start:op.stop]):
-        st.open[regions[r].name] = _fraction(v) if sp.relaxed else (1.0 if v > 0.5 else 0.0)
+        # relaxed: as settled by postsolve.settle_sites (> 0 wherever nodes stand, however small)
+        st.open[regions[r].name] = min(1.0, max(0.0, float(v))) if sp.relaxed else (1.0 if v > 0.5 else 0.0)
     xs = sp.family("x")
     for svc in program.services:
         st.served[svc.name] = {}
@@ -59,7 +60,7 @@ def _count(v: float, relaxed: bool):
 
 
 def _fraction(v: float) -> float:
-    """An LP fraction, clipped to [0,1] (solver noise) and with |v| < TINY as 0."""
+    """A job's LP fraction, clipped to [0,1] (solver noise) and with |v| < TINY as 0."""
     v = min(1.0, max(0.0, float(v)))
     return 0.0 if v < TINY else v
 

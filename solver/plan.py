@@ -8,6 +8,7 @@ significant digits and |v| < 1e-9 written as 0.
 Relaxed plans (`relaxed: true`, from `--relax`) carry their fractional
 decisions in two extra fields that integer plans omit (so integer plans
 read exactly as before): `regions[].open_fraction` and `jobs[].placements`.
+`open_fraction` is the one float not written as 0 below 1e-9 (see _sig).
 """
 
 from __future__ import annotations
@@ -173,12 +174,20 @@ def round_sig(v: float) -> float | int:
 
 def _rounded(obj):
     if isinstance(obj, dict):
-        return {k: _rounded(v) for k, v in obj.items()}
+        return {k: _sig(v) if k == "open_fraction" else _rounded(v) for k, v in obj.items()}
     if isinstance(obj, list):
         return [_rounded(v) for v in obj]
     if isinstance(obj, float):
         return round_sig(obj)
     return obj
+
+
+def _sig(v):
+    """open_fraction: 12 significant digits, but never 0 when positive -- with a
+    large site bound M a relaxed site may be open 1e-10 beside 1e-4 nodes."""
+    if isinstance(v, float) and math.isfinite(v) and v != 0:
+        return float(f"{v:.12g}")
+    return _rounded(v)
 
 
 def plan_dict(plan: Plan) -> dict:

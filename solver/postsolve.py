@@ -13,6 +13,12 @@
    objective, so rows hold to ~1e-12 instead of the MIP's 1e-6.
 4. Shadow LP: binaries fixed, node counts real; its duals are the marginal
    values of caps and requires (shadow.py).
+5. Relaxed programs only (`settle_sites`): the site row n <= M*open holds
+   only to the LP's tolerance, and with a large M (1e6 for a forced region)
+   that admits 1e-4 nodes beside open = 0. Each open[r] is raised to
+   max_t n[r,t] / M[r,t] (at most a tolerance's worth of site cost), and
+   fractions below 1e-9 where no node stands are cleared, so the plan keeps
+   "open > 0 wherever nodes > 0" exactly.
 """
 
 from __future__ import annotations
@@ -112,6 +118,25 @@ def polish(sp: SparseProgram, x: np.ndarray, options: SolveOptions, tie: bool = 
     best = best.copy()
     best[sp.integer] = x[sp.integer]
     return np.clip(best, sp.col_lb, sp.col_ub)
+
+
+def settle_sites(sp: SparseProgram, x: np.ndarray, tiny: float = 1e-9) -> np.ndarray:
+    """Relaxed programs: open[r] >= n[r,t] / M[r,t] exactly (nodes <= tiny
+    ignored, as the plan drops them); open < tiny without nodes -> 0."""
+    op, site = sp.family("open"), sp.family("site", rows=True)
+    if not sp.relaxed or op is None or not len(op):
+        return x
+    x = x.copy()
+    need = np.zeros(len(op))
+    if site is not None and len(site):
+        pos = -np.ones(1 + int(op.keys["r"].max()), dtype=np.int64)
+        pos[op.keys["r"]] = np.arange(len(op))
+        n = x[site.keys["n"]]
+        frac = np.where(n > tiny, n / site.meta["M"], 0.0)
+        np.maximum.at(need, pos[site.keys["r"]], frac)
+    cur = x[op.start:op.stop]
+    x[op.start:op.stop] = np.minimum(1.0, np.maximum(np.where(cur < tiny, 0.0, cur), need))
+    return x
 
 
 def shadow_lp(sp: SparseProgram, x: np.ndarray, options: SolveOptions) -> Optional[SolveResult]:

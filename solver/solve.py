@@ -68,6 +68,7 @@ def solve_program(program: Program, config: SolveConfig = SolveConfig()) -> Outc
             x = first.x if better is None else better
         x = postsolve.round_integers(sp, x)
         x = postsolve.polish(sp, x, _options(config, deadline, tmp), tie=config.tie_break)
+        x = postsolve.settle_sites(sp, x)
         shadow = postsolve.shadow_lp(sp, x, _options(config, deadline, tmp))
     return _report(program, sp, x, first, shadow, config)
 
