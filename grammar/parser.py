@@ -24,6 +24,7 @@ from lark.exceptions import UnexpectedInput, VisitError
 from suanli.diagnostics import Diagnostic, Span, error
 from suanli.grammar import ast
 from suanli.grammar.errors import STATEMENT_KWS, describe_error
+from suanli.grammar.fastparse import parse_fast
 from suanli.grammar.transform import SpecBuilder
 
 __all__ = ["parse", "parse_expression", "get_parser", "build_parser", "normalize_text"]
@@ -58,9 +59,21 @@ def normalize_text(text: str) -> str:
     return text
 
 
-def parse(text: str, path: str) -> tuple[ast.Module | None, list[Diagnostic]]:
-    """Parse a whole spec. Module is None exactly when there are errors."""
+def parse(text: str, path: str, *,
+          fast: bool = True) -> tuple[ast.Module | None, list[Diagnostic]]:
+    """Parse a whole spec. Module is None exactly when there are errors.
+
+    The hand-written fast path (`fastparse`, ~10x faster, no Lark) is tried
+    first; anything it does not accept, errors included, goes to Lark, which
+    builds the same Module or the diagnostics. `fast=False` skips it."""
     text = normalize_text(text)
+    if fast:
+        try:
+            module = parse_fast(text, path)
+        except Exception:  # noqa: BLE001 - a fast-path bug must not cost a parse: Lark decides
+            module = None
+        if module is not None:
+            return module, []
     parser = get_parser()
     builder: SpecBuilder = parser.options.transformer
     with _LOCK:
