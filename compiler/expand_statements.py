@@ -88,6 +88,9 @@ class StatementExpander:
             return
         if not self._same_dims(vals, op_span):
             return
+        # a bare 0, which _same_dims lets compare with anything, takes the other side's dimension
+        dim = next((v.dim for v in vals if not (v.is_const and v.const == 0)), vals[0].dim)
+        vals = [const_val(v.const, dim) if v.is_const and v.const == 0 else v for v in vals]
         if kind == "require":
             rows = self._rows(cmp, vals, cmp.span)
             if rows is None:
@@ -109,13 +112,13 @@ class StatementExpander:
         return full
 
     def _same_dims(self, vals: list[Val], span: Span) -> bool:
-        first = vals[0].dim
-        for other in vals[1:]:
-            if other.dim != first and not (other.is_const and other.const == 0):
-                self.diags.add(error("E0305", f"cannot compare {first} with {other.dim}", span,
-                                     "the two sides differ in dimension",
-                                     help="both sides of a comparison must have one dimension"))
-                return False
+        """Every side has one dimension; a bare 0 compares with any (`cost >= 0`, `0 <= x`)."""
+        dims = list(dict.fromkeys(v.dim for v in vals if not (v.is_const and v.const == 0)))
+        if len(dims) > 1:
+            self.diags.add(error("E0305", f"cannot compare {dims[0]} with {dims[1]}", span,
+                                 "the two sides differ in dimension",
+                                 help="both sides of a comparison must have one dimension"))
+            return False
         return True
 
     def _rows(self, cmp, vals: list[Val], span: Span) -> tuple[ir.LinRow, ...] | None:

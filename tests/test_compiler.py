@@ -233,3 +233,13 @@ def test_example_specs_compile_clean(spec):
     result = compile_spec(str(ROOT / "specs" / spec))
     assert result.program is not None, [d.message for d in result.diagnostics]
     assert not [d for d in result.diagnostics if d.severity.value == "error"]
+
+
+@pytest.mark.parametrize("statement", [
+    "require compute() >= 0", "require 0 <= compute()", "require compute() in 0 .. 5 TFLOPS",
+    "assert 0 <= cost", "require nodes() >= 0",
+])
+def test_bare_zero_compares_with_any_dimension(tmp_path, statement):
+    # found by fuzz/fuzz_front_end.py: `require compute() >= 0` used to raise AttributeError
+    program = load(write(tmp_path, BASE + statement + "\n"))
+    assert len(program.statements) == 1
