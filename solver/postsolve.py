@@ -69,7 +69,18 @@ def tie_break(backend: Backend, sp: SparseProgram, first: SolveResult,
     opts = SolveOptions(**{**options.__dict__, "gap": 1e-9, "abs_gap": 1e-7})
     start = first.x if backend.NAME == "highs" else None  # CBC mipstarts via PuLP proved unreliable
     res = backend.solve(tb, opts, start=start)
-    return res.x if res.status.has_solution else None
+    if not res.status.has_solution or not _no_worse(sp, res.x, first.x):
+        return None  # never trade optimality for the tie-break: keep the first solution
+    return res.x
+
+
+def _no_worse(sp: SparseProgram, x: np.ndarray, reference: np.ndarray, rel: float = 1e-9) -> bool:
+    """x's primary objective is within rel of the reference's (or better). Solver row
+    tolerances let the tie-break's objective row slip by ~1e-7 relative: too much for
+    a plan called optimal (it missed OR-Library cap111's published optimum)."""
+    value, best = float(sp.cost @ x), float(sp.cost @ reference)
+    slack = rel * max(1.0, abs(best))
+    return value <= best + slack if sp.sense == "minimize" else value >= best - slack
 
 
 def round_integers(sp: SparseProgram, x: np.ndarray) -> np.ndarray:

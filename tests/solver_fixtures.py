@@ -216,7 +216,9 @@ def _job(d: dict, paths, nodes, names) -> Job:
 
 
 # ---- OR-Library capacitated warehouse location ----------------------------
-ORLIB = FsPath("/work/shared/orlib")
+# CI clones the repository with shared/ beside it; fall back to the workplace copy.
+_BESIDE = FsPath(__file__).resolve().parent.parent.parent / "shared" / "orlib"
+ORLIB = _BESIDE if _BESIDE.exists() else FsPath("/work/shared/orlib")
 
 
 def program_from_orlib_raw(path) -> Program:
