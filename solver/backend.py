@@ -52,9 +52,11 @@ class SolveResult:
     gap: Optional[float] = None
     row_dual: Optional[np.ndarray] = None  # d objective / d row bound (scaled)
     col_dual: Optional[np.ndarray] = None
+    row_value: Optional[np.ndarray] = None  # A @ x (scaled), when the solver reports it
     message: str = ""
     seconds: float = 0.0
     stats: dict = field(default_factory=dict)
+    model: object = None  # the live solver model (HiGHS LP solved with keep=True): warm re-solves
 
 
 class Backend:

@@ -104,13 +104,28 @@ def _origin_array(items, ix: Index) -> np.ndarray:
                     dtype=np.int64)
 
 
+def _region_indices(ix: Index, lists) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenated region indices of name lists, and each list's length.
+    Entities often share one allowed-regions tuple: each distinct one is
+    looked up once."""
+    cache: dict = {}
+    parts = []
+    for names in lists:
+        arr = cache.get(names)
+        if arr is None:
+            arr = cache[names] = np.array([ix.region_ix[r] for r in names], dtype=np.int64)
+        parts.append(arr)
+    lengths = np.array([len(p) for p in parts], dtype=np.int64)
+    flat = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    return flat, lengths
+
+
 def _service_columns(ix: Index):
     """x[d,r] for allowed r, minus regions that cannot host d at all (no node
     type of its class with compute, or no storage): presolve, documented."""
     services = ix.program.services
     R = len(ix.program.regions)
-    lengths = np.array([len(s.allowed_regions) for s in services], dtype=np.int64)
-    x_r = np.array([ix.region_ix[r] for s in services for r in s.allowed_regions], dtype=np.int64)
+    x_r, lengths = _region_indices(ix, (s.allowed_regions for s in services))
     x_d = np.repeat(np.arange(len(services), dtype=np.int64), lengths)
     comp = np.array([s.compute for s in services], dtype=float)
     sto = np.array([s.storage for s in services], dtype=float)
@@ -127,22 +142,31 @@ def _service_columns(ix: Index):
 
 
 def _job_columns(ix: Index):
+    """y[j,r,t]: per job, its allowed regions in order (without storage where
+    it needs some), each crossed with its options in order, where buildable."""
+    jobs = ix.program.jobs
     R = len(ix.program.regions)
-    rows = []
-    for j, job in enumerate(ix.program.jobs):
-        origin = ix.region_ix[job.origin] if job.origin is not None else -1
-        for r_name in job.allowed_regions:
-            r = ix.region_ix[r_name]
-            if job.storage > 0 and not ix.has_storage[r]:
-                continue
-            for o, opt in enumerate(job.options):
-                t = ix.type_ix[opt.node_type]
-                if ix.buildable[r, t]:
-                    pair = origin * R + r if origin >= 0 and origin != r else -1
-                    rows.append((j, r, t, o, pair, opt.nodes, opt.consumed))
-    if not rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, empty, empty, empty, np.zeros(0)
-    arr = np.array(rows, dtype=float)
-    ints = [arr[:, k].astype(np.int64) for k in range(6)]
-    return (*ints, arr[:, 6])
+    a_r, a_len = _region_indices(ix, (job.allowed_regions for job in jobs))
+    a_j = np.repeat(np.arange(len(jobs), dtype=np.int64), a_len)
+    jsto = np.array([job.storage for job in jobs], dtype=float)
+    if len(a_j):
+        keep = (jsto[a_j] <= 0) | ix.has_storage[a_r]
+        a_j, a_r = a_j[keep], a_r[keep]
+    o_len = np.array([len(job.options) for job in jobs], dtype=np.int64)
+    o_ptr = np.zeros(len(jobs) + 1, dtype=np.int64)
+    np.cumsum(o_len, out=o_ptr[1:])
+    opts = [o for job in jobs for o in job.options]
+    o_t = np.array([ix.type_ix[o.node_type] for o in opts], dtype=np.int64)
+    o_nodes = np.array([o.nodes for o in opts], dtype=float)
+    o_consumed = np.array([o.consumed for o in opts], dtype=float)
+    counts = o_len[a_j] if len(a_j) else np.zeros(0, dtype=np.int64)
+    pair_of = np.repeat(np.arange(len(a_j), dtype=np.int64), counts)
+    within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    g = o_ptr[a_j[pair_of]] + within  # the option, in the job's own order
+    y_j, y_r, y_t = a_j[pair_of], a_r[pair_of], o_t[g]
+    ok = ix.buildable[y_r, y_t] if len(g) else np.zeros(0, dtype=bool)
+    y_j, y_r, y_t, g = y_j[ok], y_r[ok], y_t[ok], g[ok]
+    origin = _origin_array(jobs, ix)[y_j] if len(y_j) else np.zeros(0, dtype=np.int64)
+    y_pair = np.where((origin >= 0) & (origin != y_r), origin * R + y_r, -1)
+    y_o = g - o_ptr[y_j]
+    return y_j, y_r, y_t, y_o, y_pair, o_nodes[g].astype(np.int64), o_consumed[g]

@@ -70,17 +70,33 @@ class Evaluator:
         return self.ix.pue * (self.n * self.ix.t_power[None, :]).sum(axis=1) * self.H
 
     # ---- placements -------------------------------------------------------
+    # The state never changes under an Evaluator, so placements and the work
+    # they place are listed once (a plan has one entry per served region).
+    @cached_property
+    def _service_list(self) -> list:
+        served = self.s.served
+        return [(svc, r, frac) for svc in self.p.services
+                for r, frac in sorted(served.get(svc.name, {}).items())]
+
+    @cached_property
+    def _job_list(self) -> list:
+        out = []
+        for job in self.p.jobs:
+            places = self.s.jobs.get(job.name)
+            if not places:
+                continue
+            opts = {}
+            for o in job.options:  # the first option of a type, as `next(...)` finds it
+                opts.setdefault(o.node_type, o)
+            out += [(job, r, t, opts.get(t), frac) for r, t, frac in places]
+        return out
+
     def service_items(self):
-        for svc in self.p.services:
-            for r, frac in sorted(self.s.served.get(svc.name, {}).items()):
-                yield svc, r, frac
+        return iter(self._service_list)
 
     def job_items(self):
         """(job, region, node type, option or None, fraction y) per placement."""
-        for job in self.p.jobs:
-            for r, t, frac in self.s.jobs.get(job.name) or ():
-                opt = next((o for o in job.options if o.node_type == t), None)
-                yield job, r, t, opt, frac
+        return iter(self._job_list)
 
     # ---- metrics ------------------------------------------------------------
     def metric(self, m: Metric) -> Optional[float]:
@@ -134,7 +150,12 @@ class Evaluator:
                          if mask[self.ix.region_ix[r]] and (m.node_types is None or t in m.node_types)))
 
     def work_used(self) -> dict[tuple[str, str], float]:
-        """(region, class) -> compute work placed there over the horizon, FLOP."""
+        """(region, class) -> compute work placed there over the horizon, FLOP
+        (computed once; do not modify the returned dict)."""
+        return self._work_used
+
+    @cached_property
+    def _work_used(self) -> dict[tuple[str, str], float]:
         out: dict[tuple[str, str], float] = {}
         for svc, r, frac in self.service_items():
             out[(r, svc.cls)] = out.get((r, svc.cls), 0.0) + svc.compute * self.H * frac

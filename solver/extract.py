@@ -25,29 +25,35 @@ TINY = 1e-9
 
 def state_from_solution(program: Program, sp: SparseProgram, x: np.ndarray) -> PlanState:
     regions, types = program.regions, program.node_types
+    relaxed = sp.relaxed
     st = PlanState()
     n = sp.family("n")
-    for r, t, v in zip(n.keys["r"], n.keys["t"], x[n.start:n.stop]):
-        if v > TINY:
-            st.nodes[(regions[r].name, types[t].name)] = _count(v, sp.relaxed)
+    xn = x[n.start:n.stop]
+    for k in np.flatnonzero(xn > TINY).tolist():  # only the columns that hold something
+        st.nodes[(regions[n.keys["r"][k]].name, types[n.keys["t"][k]].name)] = _count(xn[k], relaxed)
     op = sp.family("open")
-    for r, v in zip(op.keys["r"], x[op.start:op.stop]):
+    for r, v in zip(op.keys["r"].tolist(), x[op.start:op.stop].tolist()):
         # relaxed: as settled by postsolve.settle_sites (> 0 wherever nodes stand, however small)
-        st.open[regions[r].name] = min(1.0, max(0.0, float(v))) if sp.relaxed else (1.0 if v > 0.5 else 0.0)
+        st.open[regions[r].name] = min(1.0, max(0.0, float(v))) if relaxed else (1.0 if v > 0.5 else 0.0)
     xs = sp.family("x")
-    for svc in program.services:
-        st.served[svc.name] = {}
-    for d, r, v in zip(xs.keys["d"], xs.keys["r"], x[xs.start:xs.stop]):
-        if v > TINY:
-            st.served[program.services[d].name][regions[r].name] = float(v)
+    names = [r.name for r in regions]
+    served = [{} for _ in program.services]
+    xv = x[xs.start:xs.stop]
+    hit = np.flatnonzero(xv > TINY)
+    for d, r, v in zip(xs.keys["d"][hit].tolist(), xs.keys["r"][hit].tolist(), xv[hit].tolist()):
+        served[d][names[r]] = v
+    st.served = {svc.name: fr for svc, fr in zip(program.services, served)}
     ys = sp.family("y")
     for job in program.jobs:
         st.jobs[job.name] = []
-    for j, r, t, v in zip(ys.keys["j"], ys.keys["r"], ys.keys["t"], x[ys.start:ys.stop]):
-        if sp.relaxed and v > TINY:
-            st.jobs[program.jobs[j].name].append((regions[r].name, types[t].name, _fraction(v)))
-        elif not sp.relaxed and v > 0.5:
-            st.jobs[program.jobs[j].name] = [(regions[r].name, types[t].name, 1.0)]
+    yv = x[ys.start:ys.stop]
+    hit = np.flatnonzero(yv > (TINY if relaxed else 0.5))
+    for j, r, t, v in zip(ys.keys["j"][hit].tolist(), ys.keys["r"][hit].tolist(),
+                          ys.keys["t"][hit].tolist(), yv[hit].tolist()):
+        if relaxed:
+            st.jobs[program.jobs[j].name].append((names[r], types[t].name, _fraction(v)))
+        else:
+            st.jobs[program.jobs[j].name] = [(names[r], types[t].name, 1.0)]
     for places in st.jobs.values():
         places.sort()
     return st

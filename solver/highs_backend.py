@@ -26,13 +26,39 @@ def build_highs(sp: SparseProgram, names: bool = False):
 
     h = highspy.Highs()
     h.silent()
+    if names and sp.names_ctx is not None:
+        h.passModel(_highs_lp(sp, names=True))
+    else:  # straight from the arrays: no HighsLp vectors to fill and copy again
+        sense = highspy.ObjSense.kMaximize if sp.sense == "maximize" else highspy.ObjSense.kMinimize
+        h.passModel(sp.ncol, sp.nrow, sp.nnz, int(highspy.MatrixFormat.kRowwise), int(sense),
+                    float(sp.offset), _f64(sp.cost), _bound(sp.col_lb), _bound(sp.col_ub),
+                    _bound(sp.row_lb), _bound(sp.row_ub), sp.indptr.astype(np.int32),
+                    sp.indices.astype(np.int32), _f64(sp.values), sp.integer.astype(np.int32))
+        return h
+    ints = np.flatnonzero(sp.integer).astype(np.int32)
+    if len(ints):
+        h.changeColsIntegrality(len(ints), ints, np.ones(len(ints), dtype=np.uint8))
+    return h
+
+
+def _f64(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=float)
+
+
+def _bound(a: np.ndarray) -> np.ndarray:
+    return np.clip(a, -INF, INF)
+
+
+def _highs_lp(sp: SparseProgram, names: bool = False):
+    import highspy
+
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = sp.ncol, sp.nrow
     lp.col_cost_ = sp.cost.astype(float)
-    lp.col_lower_ = np.clip(sp.col_lb, -INF, INF)
-    lp.col_upper_ = np.clip(sp.col_ub, -INF, INF)
-    lp.row_lower_ = np.clip(sp.row_lb, -INF, INF)
-    lp.row_upper_ = np.clip(sp.row_ub, -INF, INF)
+    lp.col_lower_ = _bound(sp.col_lb)
+    lp.col_upper_ = _bound(sp.col_ub)
+    lp.row_lower_ = _bound(sp.row_lb)
+    lp.row_upper_ = _bound(sp.row_ub)
     lp.offset_ = float(sp.offset)
     if sp.sense == "maximize":
         lp.sense_ = highspy.ObjSense.kMaximize
@@ -43,11 +69,7 @@ def build_highs(sp: SparseProgram, names: bool = False):
     if names and sp.names_ctx is not None:
         lp.col_names_ = sp.names_ctx.col_names(sp)
         lp.row_names_ = sp.names_ctx.row_names(sp)
-    h.passModel(lp)
-    ints = np.flatnonzero(sp.integer).astype(np.int32)
-    if len(ints):
-        h.changeColsIntegrality(len(ints), ints, np.ones(len(ints), dtype=np.uint8))
-    return h
+    return lp
 
 
 def write_model(sp: SparseProgram, path: str, fmt: str) -> None:
@@ -77,7 +99,9 @@ class HighsBackend(Backend):
     REQUIRED_MODULES = ("highspy",)
 
     def solve(self, sp: SparseProgram, options: SolveOptions,
-              start: Optional[np.ndarray] = None) -> SolveResult:
+              start: Optional[np.ndarray] = None, keep: bool = False) -> SolveResult:
+        """`keep`: an optimal LP's HiGHS model is returned in `result.model`,
+        so `resolve` can re-run it warm (from its basis) after changes."""
         self.check(sp)
         t0 = time.monotonic()
         if sp.ncol == 0:
@@ -90,6 +114,21 @@ class HighsBackend(Backend):
         result = self._result(h, sp, cancelled)
         if result.status in (Status.INFEASIBLE, Status.UNBOUNDED) and result.stats.get("ambiguous"):
             result.status = self._resolve(sp, options)
+        if keep and result.status is Status.OPTIMAL and not sp.integer.any():
+            result.model = h
+        result.seconds = time.monotonic() - t0
+        return result
+
+    def resolve(self, h, sp: SparseProgram, options: SolveOptions) -> SolveResult:
+        """Re-run a kept LP model after changes to its bounds, costs, rows or
+        options. HiGHS keeps the basis through such changes and starts from
+        it (no presolve), so only the pivots the changes need are made. Same
+        watchdog as a first solve; HiGHS's own time limit counts every run of
+        the model, so it is set to the time used so far + what remains."""
+        t0 = time.monotonic()
+        _set_options(h, options, mip=False, already=h.getRunTime())
+        cancelled = _run(h, options, sp)
+        result = self._result(h, sp, cancelled)
         result.seconds = time.monotonic() - t0
         return result
 
@@ -114,6 +153,8 @@ class HighsBackend(Backend):
         bound = float(info.mip_dual_bound) if mip else obj
         res = SolveResult(Status.ERROR, x=x, objective=obj, bound=bound,
                           message=h.modelStatusToString(ms))
+        if has_sol and not mip:
+            res.row_value = np.array(sol.row_value)
         if sol.dual_valid and not mip:
             res.row_dual, res.col_dual = np.array(sol.row_dual), np.array(sol.col_dual)
         if ms == MS.kOptimal:
@@ -140,12 +181,12 @@ class HighsBackend(Backend):
         return Status.UNBOUNDED if info.primal_solution_status == 2 else Status.INFEASIBLE
 
 
-def _set_options(h, options: SolveOptions, mip: bool) -> None:
+def _set_options(h, options: SolveOptions, mip: bool, already: float = 0.0) -> None:
     h.setOptionValue("threads", int(options.threads))
     h.setOptionValue("random_seed", int(options.seed))
     h.setOptionValue("presolve", "on" if options.presolve else "off")
     if options.time_limit is not None:
-        h.setOptionValue("time_limit", float(max(options.time_limit, 0.01)))
+        h.setOptionValue("time_limit", float(already + max(options.time_limit, 0.01)))
     if mip:
         h.setOptionValue("mip_rel_gap", float(options.gap))
         h.setOptionValue("mip_abs_gap", float(options.abs_gap))

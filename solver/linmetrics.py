@@ -145,6 +145,8 @@ def _concat(parts: list[Vec]) -> Vec:
     vals = np.concatenate([p[1] for p in parts])
     if len(ids) == 0:
         return _EMPTY
+    if len(parts) == 1 and not (ids[1:] <= ids[:-1]).any():  # one vector, already unique and sorted
+        return ids, np.bincount(np.arange(len(ids)), weights=vals)
     uniq, inv = np.unique(ids, return_inverse=True)
     return uniq, np.bincount(inv, weights=vals)
 

@@ -19,7 +19,7 @@ from suanli.solver.index import Index
 from suanli.solver.linmetrics import MetricVectors, dense
 from suanli.solver.names import Namer
 from suanli.solver.sites import site_rows
-from suanli.solver.sparse import Family, SparseProgram, to_csr
+from suanli.solver.sparse import Family, SortedCoo, SparseProgram
 
 RANGE_LIMIT = 1e9
 
@@ -86,10 +86,8 @@ def _col_families(c: Columns) -> list[Family]:
 
 
 def _assemble(ix, cols, rb, mv, relax, obj, notes) -> SparseProgram:
-    r, cc, v, lb, ub = rb.arrays()
-    scale = _row_scale(r, v, len(lb))
-    v = v * scale[r]
-    indptr, indices, values = to_csr(r, cc, v, len(lb))
+    indptr, indices, values, scale = _scaled_matrix(rb)
+    lb, ub = (np.concatenate(b) if b else np.zeros(0) for b in (rb.lb, rb.ub))
     cost = dense(obj, cols.ncol)
     obj_scale = _pow10_unit(np.abs(cost).max() if len(cost) else 0.0)
     col_lb, col_ub, integer = _col_bounds(ix, cols, relax)
@@ -106,33 +104,59 @@ def _assemble(ix, cols, rb, mv, relax, obj, notes) -> SparseProgram:
     return sp
 
 
+def _scaled_matrix(rb: R.RowBuilder):
+    """The CSR matrix and the row scales, one family at a time (each family
+    is a block of rows; its triplets are released from `rb` once used, so
+    the builder must not be read afterwards): every row multiplied by the power of ten putting its
+    largest |coefficient| (over its entries before duplicates are summed) in
+    [1, 10), then duplicates summed in input order and zeros dropped."""
+    ptrs, idx, vals, scales = [np.zeros(1, dtype=np.int64)], [], [], []
+    nnz = 0
+    for k, fam in enumerate(rb.families):
+        r, c, v = rb.r[k], rb.c[k], rb.v[k]
+        rb.r[k] = rb.c[k] = rb.v[k] = None  # the triplets are done with: free them as we go
+        n = len(fam)
+        scale = np.ones(n)
+        if len(r) == 0:
+            ptrs.append(np.full(n, nnz, dtype=np.int64))
+            scales.append(scale)
+            continue
+        coo = SortedCoo(r - fam.start, c)
+        v = coo.gather(v)
+        rows, starts = coo.row_starts()
+        biggest = np.maximum.reduceat(np.abs(v), starts)
+        pos = biggest > 0
+        scale[rows[pos]] = 10.0 ** (-np.floor(np.log10(biggest[pos])))
+        v *= np.repeat(scale[rows], np.diff(np.append(starts, len(v))))
+        indptr, indices, values = coo.csr(v, n)
+        ptrs.append(indptr[1:] + nnz)
+        nnz += len(values)
+        idx.append(indices)
+        vals.append(values)
+        scales.append(scale)
+    cat = lambda xs, dt: np.concatenate(xs) if xs else np.zeros(0, dtype=dt)
+    return (np.concatenate(ptrs), cat(idx, np.int64), cat(vals, float), cat(scales, float))
+
+
 def _pow10_unit(biggest: float) -> float:
     if not np.isfinite(biggest) or biggest <= 0:
         return 1.0
     return float(10.0 ** np.floor(np.log10(biggest)))
 
 
-def _row_scale(r: np.ndarray, v: np.ndarray, nrow: int) -> np.ndarray:
-    biggest = np.zeros(nrow)
-    np.maximum.at(biggest, r, np.abs(v))
-    scale = np.ones(nrow)
-    pos = biggest > 0
-    scale[pos] = 10.0 ** (-np.floor(np.log10(biggest[pos])))
-    return scale
-
-
 def _range_notes(sp: SparseProgram) -> None:
     """Warn about rows whose scaled coefficients still span > RANGE_LIMIT."""
     if sp.nnz == 0:
         return
-    rows = sp.row_of()
+    counts = np.diff(sp.indptr)
+    filled = np.flatnonzero(counts)
     absv = np.abs(sp.values)
-    small = np.full(sp.nrow, np.inf)
-    np.minimum.at(small, rows, absv)
-    big = np.zeros(sp.nrow)
-    np.maximum.at(big, rows, absv)
-    bad = np.flatnonzero((big > 0) & (big / small > RANGE_LIMIT))
+    starts = sp.indptr[filled]
+    big = np.maximum.reduceat(absv, starts)
+    small = np.minimum.reduceat(absv, starts)
+    bad = filled[big / small > RANGE_LIMIT]
     names = sp.names_ctx.row_names(sp, bad) if len(bad) else []
     for i, name in zip(bad, names):
-        sp.notes.append(f"constraint {name} has coefficients spanning {big[i] / small[i]:.1e} "
+        k = np.searchsorted(filled, i)
+        sp.notes.append(f"constraint {name} has coefficients spanning {big[k] / small[k]:.1e} "
                         f"(more than {RANGE_LIMIT:.0e}); the solver may lose precision on it")

@@ -19,11 +19,17 @@
    max_t n[r,t] / M[r,t] (at most a tolerance's worth of site cost), and
    fractions below 1e-9 where no node stands are cleared, so the plan keeps
    "open > 0 wherever nodes > 0" exactly.
+
+Steps 1, 3 and 4 are for integer programs. An LP relaxation (`--relax`)
+takes a cheaper road to the same guarantees (`finish_lp`): the first
+solve's HiGHS model is kept and re-run warm -- with the tight tolerances
+(its duals are the shadow prices), then for the tie-break over the optimal
+face -- instead of being re-solved from scratch three times.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -129,6 +135,97 @@ def polish(sp: SparseProgram, x: np.ndarray, options: SolveOptions, tie: bool = 
     best = best.copy()
     best[sp.integer] = x[sp.integer]
     return np.clip(best, sp.col_lb, sp.col_ub)
+
+
+DUAL_TINY = 1e-9  # |reduced cost| / |row dual| above this: the LP's optimum pins it
+
+
+def finish_lp(sp: SparseProgram, first: SolveResult, options: Callable[[], SolveOptions],
+              tie: bool = True) -> tuple[np.ndarray, Optional[SolveResult]]:
+    """An LP (a relaxed program): polish and tie-break warm, on one HiGHS model.
+
+    1. The first solve's model (HiGHS; for another backend, HiGHS solves the
+       LP here exactly as the highs backend would) is re-run with 1e-10
+       tolerances, from its optimal basis: rows then hold to ~1e-12, as after
+       `polish`. Its duals are the LP's shadow prices.
+    2. Tie-break (`tie`): the set of optimal solutions of an LP is the
+       optimal face, {x feasible : x_j at its bound where the reduced cost
+       d_j != 0, row i active where its dual y_i != 0} for any optimal dual
+       (complementary slackness). Those columns and rows are fixed, the
+       primary objective is kept within POLISH_REL as a row over the rest, and
+       the secondary objective is minimised, warm from the same basis. Among
+       plans of equal cost the same one comes out on every run, by the
+       documented rule; near-ties that cost more are not traded (the slab of
+       `objective_row` could buy a better secondary with 1e-10 of cost).
+    Returns (x, the result whose duals price the bounds: step 1's, else the
+    first solve's); x is the first solve's if a re-run fails (time limit).
+    """
+    highs = HighsBackend()
+    fallback = np.clip(first.x, sp.col_lb, sp.col_ub)
+    model, duals = first.model, (first if first.row_dual is not None else None)
+    first.model = None  # the model is ours to change (and to free) from here
+    if model is None:  # CBC's answer: HiGHS solves the same LP as its backend would
+        own = highs.solve(sp, options(), keep=True)
+        if own.status is not Status.OPTIMAL or own.model is None:
+            return fallback, duals
+        model, duals = own.model, own
+    tight = highs.resolve(model, sp, _lp_options(options()))
+    if tight.status is not Status.OPTIMAL or tight.row_dual is None or tight.col_dual is None:
+        return fallback, duals
+    x = tight.x
+    remaining = options().time_limit
+    if tie and (remaining is None or remaining > 0):
+        x = _face_tie_break(highs, model, sp, tight, options) if _ties_possible(sp, tight) else x
+    return np.clip(x, sp.col_lb, sp.col_ub), tight
+
+
+def _ties_possible(sp: SparseProgram, res: SolveResult) -> bool:
+    """False when the optimum is provably unique: every non-basic column and
+    row has a non-zero reduced cost / dual (the dual is non-degenerate), so
+    the face is one point. Basic ones have zero duals, so that is: exactly
+    nrow columns and rows have |dual| <= DUAL_TINY. Then there is nothing to break."""
+    loose = int((np.abs(res.col_dual) <= DUAL_TINY).sum()) + int((np.abs(res.row_dual) <= DUAL_TINY).sum())
+    return loose > sp.nrow
+
+
+def _face_tie_break(highs: HighsBackend, model, sp: SparseProgram, res: SolveResult,
+                    options: Callable[[], SolveOptions]) -> np.ndarray:
+    """Minimise the secondary objective over the optimal face (finish_lp, step 2)."""
+    import highspy
+
+    x, act = res.x, res.row_value
+    col_fix = np.flatnonzero(np.abs(res.col_dual) > DUAL_TINY)
+    at = np.where(x[col_fix] - sp.col_lb[col_fix] <= sp.col_ub[col_fix] - x[col_fix],
+                  sp.col_lb[col_fix], sp.col_ub[col_fix])
+    at = np.where(np.isfinite(at), at, x[col_fix])
+    row_fix = np.flatnonzero(np.abs(res.row_dual) > DUAL_TINY)
+    side = np.where(act[row_fix] - sp.row_lb[row_fix] <= sp.row_ub[row_fix] - act[row_fix],
+                    sp.row_lb[row_fix], sp.row_ub[row_fix])
+    side = np.where(np.isfinite(side), side, act[row_fix])
+    if len(col_fix):
+        model.changeColsBounds(len(col_fix), col_fix.astype(np.int32), at, at)
+    if len(row_fix):
+        model.changeRowsBounds(len(row_fix), row_fix.astype(np.int32), side, side)
+    free = np.ones(sp.ncol, dtype=bool)
+    free[col_fix] = False
+    body = float(res.objective) - sp.offset
+    tol = POLISH_REL * max(1.0, abs(body))
+    pinned = float(sp.cost[col_fix] @ at)
+    cols = np.flatnonzero(free & (sp.cost != 0))
+    lo, hi = ((-highspy.kHighsInf, body - pinned + tol) if sp.sense == "minimize"
+              else (body - pinned - tol, highspy.kHighsInf))
+    model.addRow(lo, hi, len(cols), cols.astype(np.int32), sp.cost[cols])
+    model.changeColsCost(sp.ncol, np.arange(sp.ncol, dtype=np.int32), secondary_cost(sp))
+    model.changeObjectiveOffset(0.0)
+    model.changeObjectiveSense(highspy.ObjSense.kMinimize)
+    second = highs.resolve(model, sp, _lp_options(options()))
+    if second.status is not Status.OPTIMAL:
+        return x
+    y = second.x[:sp.ncol]
+    primary = float(sp.cost @ y)
+    if abs(primary - body) > 2 * tol:  # never trade cost for the tie-break
+        return x
+    return y
 
 
 def settle_sites(sp: SparseProgram, x: np.ndarray, tiny: float = 1e-9) -> np.ndarray:

@@ -131,34 +131,46 @@ def cap_rows(rb: RowBuilder, ix: Index, c: Columns) -> None:
     _region_sum_rows(rb, "nodes", c, ix.max_nodes, np.ones(len(c.n_r)))
 
 
-def _expand_edges(pair_ids: np.ndarray, pairs: PairTables):
+def _limited_paths(pairs: PairTables, limited: np.ndarray):
+    """The pairs' edge lists (CSR) with only bandwidth-limited edges, in path order."""
+    keep = limited[pairs.edge_ids]
+    kept_before = np.zeros(len(keep) + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept_before[1:])
+    return kept_before[pairs.edge_ptr], pairs.edge_ids[keep]
+
+
+def _expand_edges(pair_ids: np.ndarray, ptr: np.ndarray, edge_ids: np.ndarray):
     """For each entry's path, one (entry, directed edge) per hop."""
-    starts = pairs.edge_ptr[pair_ids]
-    counts = pairs.edge_ptr[pair_ids + 1] - starts
+    starts = ptr[pair_ids]
+    counts = ptr[pair_ids + 1] - starts
     entry = np.repeat(np.arange(len(pair_ids)), counts)
-    offs = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    return entry, pairs.edge_ids[np.repeat(starts, counts) + offs]
+    pos = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    pos += np.arange(len(pos))
+    return entry, edge_ids[pos]
 
 
 def bandwidth_rows(rb: RowBuilder, ix: Index, c: Columns, pairs: PairTables) -> None:
     """7. Traffic per link direction: services' traffic, jobs' data/deadline."""
     p = ix.program
     bw = ix.edge_bandwidth
-    limited = np.flatnonzero(np.isfinite(bw))
-    if len(limited) == 0:
+    limited = np.isfinite(bw)
+    if not limited.any():
         return
+    ptr, edge_ids = _limited_paths(pairs, limited)
     traffic = np.array([s.traffic for s in p.services], dtype=float)
     rate = np.array([j.data / j.deadline for j in p.jobs], dtype=float)
     xs = np.flatnonzero((c.x_pair >= 0) & (traffic[c.x_d] > 0)) if len(c.x_d) else np.zeros(0, dtype=np.int64)
     ys = np.flatnonzero((c.y_pair >= 0) & (rate[c.y_j] > 0)) if len(c.y_j) else np.zeros(0, dtype=np.int64)
-    ex, edx = _expand_edges(c.x_pair[xs], pairs)
-    ey, edy = _expand_edges(c.y_pair[ys], pairs)
+    ex, edx = _expand_edges(c.x_pair[xs], ptr, edge_ids)
+    ey, edy = _expand_edges(c.y_pair[ys], ptr, edge_ids)
     edges = np.concatenate([edx, edy])
-    cols = np.concatenate([c.x0 + xs[ex], c.y0 + ys[ey]])
-    vals = np.concatenate([traffic[c.x_d[xs[ex]]], rate[c.y_j[ys[ey]]]])
+    if len(edges) == 0:
+        return
+    xe, ye = xs[ex], ys[ey]
+    cols = np.concatenate([c.x0 + xe, c.y0 + ye])
+    vals = np.concatenate([traffic[c.x_d[xe]], rate[c.y_j[ye]]])
+    used = np.flatnonzero(np.bincount(edges, minlength=len(bw)))
     row_of_edge = -np.ones(len(bw), dtype=np.int64)
-    used = np.intersect1d(limited, edges)
     row_of_edge[used] = np.arange(len(used))
-    keep = row_of_edge[edges] >= 0
-    rb.add("bandwidth", row_of_edge[edges[keep]], cols[keep], vals[keep],
+    rb.add("bandwidth", row_of_edge[edges], cols, vals,
            np.full(len(used), -INF), bw[used], {"e": used})

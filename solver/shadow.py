@@ -1,8 +1,9 @@
 """Shadow prices: what one more unit of a cap or a require bound is worth.
 
 Taken from the shadow LP (postsolve.shadow_lp: sites, job placements and
-unsplittable services fixed as in the plan, node counts real), so they are
-marginal values around the chosen plan, over the whole horizon, in the
+unsplittable services fixed as in the plan, node counts real) -- for an LP
+relaxation, the program itself (the duals of postsolve.finish_lp's polishing
+re-run) -- so they are marginal values around the chosen plan, over the whole horizon, in the
 objective's unit. Sign: the change of the objective value when the bound
 is relaxed by one unit (negative = a minimised objective goes down).
 """

@@ -80,21 +80,13 @@ def _forced_regions(rb, ix: Index, c: Columns, sense: str, obj) -> np.ndarray:
     on_n = ids < c.open0
     gain = vals[on_n] > 0 if sense == "maximize" else vals[on_n] < 0
     forced[c.n_r[ids[on_n][gain]]] = True
-    for fam in rb.families:
+    for fam, fam_r, fam_c, fam_v, lb, ub in zip(rb.families, rb.r, rb.c, rb.v, rb.lb, rb.ub):
         if fam.kind != "require":
             continue
-        for k, fam_r in enumerate(rb.r):
-            pick = (fam_r >= fam.start) & (fam_r < fam.stop) & (rb.c[k] < c.open0)
-            if not pick.any():
-                continue
-            rows, cols, v = fam_r[pick], rb.c[k][pick], rb.v[k][pick]
-            lb, ub = _bounds_of(rb, rows)
-            helps = (np.isfinite(ub) & (v < 0)) | (np.isfinite(lb) & (v > 0))
-            forced[c.n_r[cols[helps]]] = True
+        pick = fam_c < c.open0
+        if not pick.any():
+            continue
+        local, cols, v = fam_r[pick] - fam.start, fam_c[pick], fam_v[pick]
+        helps = (np.isfinite(ub[local]) & (v < 0)) | (np.isfinite(lb[local]) & (v > 0))
+        forced[c.n_r[cols[helps]]] = True
     return forced
-
-
-def _bounds_of(rb, rows: np.ndarray):
-    lb = np.concatenate(rb.lb)[rows]
-    ub = np.concatenate(rb.ub)[rows]
-    return lb, ub

@@ -55,22 +55,43 @@ def solve_program(program: Program, config: SolveConfig = SolveConfig()) -> Outc
     _write_files(sp, config)
     deadline = Deadline(config.time_limit)
     with owned_tempdir() as tmp:
-        first = backend.solve(sp, _options(config, deadline, tmp))
+        opts = lambda: _options(config, deadline, tmp)
+        keep = {"keep": True} if sp.relaxed and backend.NAME == "highs" else {}  # for warm re-runs
+        first = backend.solve(sp, opts(), **keep)
         if not first.status.has_solution:
             return _no_plan(program, sp, first, config)
-        x = first.x
-        # A relaxed program is an LP: polish re-solves it whole (primary, then the
-        # secondary objective within 1e-10), which is this tie-break at tighter
-        # tolerances and does not depend on x, so the MIP-stage one would be wasted.
-        if (config.tie_break and first.status is Status.OPTIMAL and not sp.relaxed
-                and not deadline.expired()):
-            better = postsolve.tie_break(backend, sp, first, _options(config, deadline, tmp))
-            x = first.x if better is None else better
-        x = postsolve.round_integers(sp, x)
-        x = postsolve.polish(sp, x, _options(config, deadline, tmp), tie=config.tie_break)
-        x = postsolve.settle_sites(sp, x)
-        shadow = postsolve.shadow_lp(sp, x, _options(config, deadline, tmp))
+        if sp.relaxed:
+            x, shadow = _finish_lp(sp, first, opts, config)
+        else:
+            x, shadow = _finish_mip(backend, sp, first, opts, config, deadline)
     return _report(program, sp, x, first, shadow, config)
+
+
+def _finish_lp(sp: SparseProgram, first: SolveResult, opts, config: SolveConfig):
+    """A relaxed program is an LP: polish and tie-break re-run the first solve's
+    HiGHS model warm (postsolve.finish_lp); its duals are the shadow prices."""
+    if first.status is Status.OPTIMAL:
+        x, shadow = postsolve.finish_lp(sp, first, opts, tie=config.tie_break)
+    else:  # stopped at the limit: the answer as it is, no duals
+        x, shadow = postsolve.round_integers(sp, first.x), None
+    first.model = None
+    x = postsolve.settle_sites(sp, x)
+    if shadow is not None and shadow.row_dual is None:
+        shadow = None
+    return x, shadow
+
+
+def _finish_mip(backend, sp: SparseProgram, first: SolveResult, opts, config: SolveConfig,
+                deadline: Deadline):
+    x = first.x
+    if config.tie_break and first.status is Status.OPTIMAL and not deadline.expired():
+        better = postsolve.tie_break(backend, sp, first, opts())
+        x = first.x if better is None else better
+    x = postsolve.round_integers(sp, x)
+    x = postsolve.polish(sp, x, opts(), tie=config.tie_break)
+    x = postsolve.settle_sites(sp, x)
+    shadow = postsolve.shadow_lp(sp, x, opts())
+    return x, shadow
 
 
 def _options(config: SolveConfig, deadline: Deadline, tmp: str) -> SolveOptions:
