@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, Union
 
+from hypothesis import currently_in_test_context, note
 from hypothesis import strategies as st
 from pydantic import PrivateAttr
 
@@ -247,18 +248,21 @@ def _source(spec: SpecLike) -> _Source:
     """A path (an existing file) or the spec text itself."""
     from suanli.grammar.parser import normalize_text
 
-    if isinstance(spec, os.PathLike) or ("\n" not in spec and "{" not in spec and os.path.isfile(spec)):
+    looks_like_path = isinstance(spec, str) and "\n" not in spec and "{" not in spec
+    if isinstance(spec, os.PathLike) or (looks_like_path and os.path.isfile(spec)):
         path = os.fspath(spec)
         return _Source(normalize_text(Path(path).read_text(encoding="utf-8")), path, path)
+    if looks_like_path and spec.strip().endswith(".spec"):
+        raise FileNotFoundError(f"no spec file {spec!r} (relative to {os.getcwd()})")
     return _Source(normalize_text(spec), None, "spec")
 
 
 def _compile(src: _Source, scenario=None, overrides=(), removed_links=()):
-    """compile_spec on the source, with links removed from the root text first."""
+    """(compile_spec result, the root path compiled): the source, links removed first."""
     from suanli.compiler.pipeline import compile_spec
 
     if src.path is not None and not removed_links:
-        return compile_spec(src.path, scenario, tuple(overrides))
+        return compile_spec(src.path, scenario, tuple(overrides)), src.path
     text = _remove_links(src.text, removed_links) if removed_links else src.text
     if src.path is not None and re.search(r"^[ \t]*import\b", text, re.M):
         # imports resolve relative to the root: write the perturbed root beside it
@@ -267,13 +271,13 @@ def _compile(src: _Source, scenario=None, overrides=(), removed_links=()):
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
-            return compile_spec(path, scenario, tuple(overrides))
+            return compile_spec(path, scenario, tuple(overrides)), path
         finally:
             os.unlink(path)
     with tempfile.TemporaryDirectory(prefix="suanli-") as tmp:
         path = os.path.join(tmp, os.path.basename(src.path or "spec.spec"))
         Path(path).write_text(text, encoding="utf-8")
-        return compile_spec(path, scenario, tuple(overrides))
+        return compile_spec(path, scenario, tuple(overrides)), path
 
 
 @functools.lru_cache(maxsize=32)
@@ -282,7 +286,7 @@ def _base(src: _Source, scenario: Optional[str]):
     from suanli.diagnostics import CompileError
     from suanli.grammar.parser import parse
 
-    result = _compile(src, scenario)
+    result, _ = _compile(src, scenario)
     if result.program is None:
         raise CompileError(result.diagnostics)
     module, _ = parse(src.text, src.name)
@@ -316,7 +320,10 @@ def _whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
-    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+    """Apply (start, end, replacement) edits that do not overlap; insertions at one
+    position keep their order."""
+    order = sorted(range(len(edits)), key=lambda i: (edits[i][0], edits[i][1], i), reverse=True)
+    for start, end, new in (edits[i] for i in order):
         text = text[:start] + new + text[end:]
     return text
 
@@ -394,9 +401,9 @@ def _insert_prop(text: str, starts, block, line: str) -> tuple[int, int, str]:
         if block.props:
             indent = " " * (block.props[0].span.col - 1)
         return line_start, line_start, f"{indent}{line}\n"
-    before = text[:close].rstrip()
-    sep = " " if before.endswith(("{", ";")) else "; "
-    return len(before), close, f"{sep}{line} "
+    before = len(text[:close].rstrip())
+    sep = " " if text[before - 1] in "{;" else "; "
+    return before, before, f"{sep}{line}" + (" " if before == close else "")
 
 
 def _render_override(text: str, starts, module, item: str):
@@ -431,8 +438,8 @@ def _render(text: str, overrides: Sequence[str], removed_links) -> str:
     starts, edits, missing = _starts(text), [], []
     for item in overrides:
         edit = _render_override(text, starts, module, item)
-        if edit is None:
-            missing.append(item)
+        if edit is None or any(e[0] < edit[1] and edit[0] < e[1] for e in edits):
+            missing.append(item)  # not in the root text, or a second change of one value
         else:
             edits.append(edit)
     text = _apply_edits(text, edits)
@@ -446,7 +453,7 @@ def _render(text: str, overrides: Sequence[str], removed_links) -> str:
 KINDS = ("price_shock", "demand_growth", "region_lost", "link_cut", "cap_lowered")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Perturbation:
     """A change to a spec: `overrides` in `--set` form, plus links whose declaration is removed.
 
@@ -468,10 +475,19 @@ class Perturbation:
     def __str__(self) -> str:
         return self.description
 
-    def show(self) -> str:
-        """The description and the change, one line each, `--set` style."""
+    def __repr__(self) -> str:
+        return f"<Perturbation {self.kind}: {self.description}>"
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # how Hypothesis prints a falsifying example
+        printer.text(repr(self))
+
+    def show(self, limit: int = 6) -> str:
+        """The description and the change, `--set` style, at most `limit` overrides listed."""
         lines = [f"perturbation: {self.description}"]
-        lines += [f"  --set {item}" for item in self.overrides]
+        shown = self.overrides if len(self.overrides) <= limit else self.overrides[:limit - 1]
+        lines += [f"  --set {item}" for item in shown]
+        if len(shown) < len(self.overrides):
+            lines.append(f"  ... and {len(self.overrides) - len(shown)} more --set (see the diff)")
         lines += [f"  removed: link {a} -- {b}" for a, b in self.removed_links]
         return "\n".join(lines)
 
@@ -510,6 +526,7 @@ def perturbations(spec: SpecLike, *, kinds: Sequence[str] = KINDS, max_shock: fl
     power_cap, max_nodes or max_per_region that is set by 1-max_cap_cut..0.99.
     Shrinking goes to the first kind listed, the first name, the smallest change.
     """
+    kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
     unknown = set(kinds) - set(KINDS)
     if unknown:
         raise ValueError(f"unknown perturbation kinds {sorted(unknown)}; choose from {KINDS}")
@@ -549,7 +566,7 @@ def scale_prices(spec: SpecLike, k: Union[int, float, str], scenario: Optional[s
 def _price_shocks(program, max_shock: float):
     targets = _price_targets(program)
     everything = [t for group in targets.values() for t in group]
-    choices = [(f"every price", everything)]
+    choices = [("every price", everything)]
     if targets["power_price"]:
         choices.append(("every power price", targets["power_price"]))
     choices += [(f"power price in {t.split('.')[1]}", [t]) for t in targets["power_price"]]
@@ -558,9 +575,19 @@ def _price_shocks(program, max_shock: float):
     top = int(round(max_shock * 100))
     if not everything or top < 101:
         return None
-    return st.tuples(st.sampled_from(choices), st.integers(101, top)).map(
-        lambda c: Perturbation("price_shock", f"{c[0][0]} ×{_factor(c[1])}",
-                               tuple(f"{t}*={_factor(c[1])}" for t in c[0][1])))
+
+    def make(choice, pct: int) -> Perturbation:
+        (what, targets_), k = choice, _factor(pct)
+        return Perturbation("price_shock", f"{what} ×{k}", tuple(f"{t}*={k}" for t in targets_))
+
+    return _drawn(choices, 101, top, make)
+
+
+@st.composite
+def _drawn(draw, choices: list, lo: int, hi: int, make) -> Perturbation:
+    """make(one of choices, a percentage in lo..hi); shrinks to the first choice and lo.
+    (A composite, not .map(), so a falsifying example prints as the Perturbation.)"""
+    return make(draw(st.sampled_from(choices)), draw(st.integers(lo, hi)))
 
 
 def _growth_targets(program, names: Optional[set[str]]) -> list[str]:
@@ -580,10 +607,13 @@ def _growth(program, max_growth: float):
     if top < 1 or not names:
         return None
     scopes = [("every demand and job", None)] + [(n, {n}) for n in names]
-    return st.tuples(st.sampled_from(scopes), st.integers(1, top)).map(
-        lambda c: Perturbation("demand_growth", f"demand growth +{c[1]}% ({c[0][0]})",
-                               tuple(f"{t}*={_factor(100 + c[1])}"
-                                     for t in _growth_targets(program, c[0][1]))))
+
+    def make(scope, pct: int) -> Perturbation:
+        targets = _growth_targets(program, scope[1])
+        return Perturbation("demand_growth", f"demand growth +{pct}% ({scope[0]})",
+                            tuple(f"{t}*={_factor(100 + pct)}" for t in targets))
+
+    return _drawn(scopes, 1, top, make)
 
 
 def _region_lost(program):
@@ -612,15 +642,15 @@ def _cap_lowered(program, max_cut: float):
     if not caps or top < 1:
         return None
 
-    def make(choice) -> Perturbation:
-        (kind, name, prop, count), cut = choice
+    def make(cap, cut: int) -> Perturbation:
+        kind, name, prop, count = cap
         keep = 100 - cut
         value = f"*={_factor(keep)}" if count is None else f"={math.floor(count * keep / 100)}"
         where = f"{kind} {name}"
         return Perturbation("cap_lowered", f"{prop} of {where} lowered by {cut}%",
                             (f"{kind}.{name}.{prop}{value}",))
 
-    return st.tuples(st.sampled_from(caps), st.integers(1, min(top, 99))).map(make)
+    return _drawn(caps, 1, min(top, 99), make)
 
 
 # ====================================================================== solving
@@ -640,6 +670,7 @@ class SolvedPlan(Plan):
     """A Plan that remembers the spec, the perturbation and the verifier's findings."""
 
     _context: Optional[_Context] = PrivateAttr(default=None)
+    _noted: bool = PrivateAttr(default=False)  # the perturbation is in Hypothesis's notes
 
     @property
     def perturbation(self) -> Optional[Perturbation]:
@@ -658,41 +689,50 @@ class SolvedPlan(Plan):
 
 def solve(spec: SpecLike, perturbation: Optional[Perturbation] = None, *, scenario: Optional[str] = None,
           solver: str = "highs", relax: bool = False, gap: float = 1e-6,
-          time_limit: Optional[float] = None) -> SolvedPlan:
+          time_limit: Optional[float] = None, tie_break: bool = True) -> SolvedPlan:
     """Solve `spec` (a path or spec text) under `perturbation`; return the verified plan.
 
-    A base spec that does not compile raises CompileError. A perturbed spec that does
-    not compile (a cut link stranding a demand) gives a plan with status "error" whose
-    message lists the diagnostics. Results are cached, so shrinking is cheap. Inside a
-    Hypothesis test the perturbation and the spec diff are recorded with `note()`.
+    The options are `suanli solve`'s (`tie_break=False` is `--no-tie-break`: faster,
+    but equal-cost plans may vary). A base spec that does not compile raises
+    CompileError. A perturbed spec that does not compile (a cut link stranding a
+    demand) gives a plan with status "error" whose message lists the diagnostics.
+    Results are cached, so shrinking is cheap. Inside a Hypothesis test the
+    perturbation and the spec diff are recorded with `note()`.
     """
     src = _source(spec)
     _base(src, scenario)  # the base spec must compile
-    key = (src, perturbation, scenario, solver, relax, gap, time_limit)
+    key = (src, perturbation, scenario, solver, relax, gap, time_limit, tie_break)
     plan = _solve_cached(*key).model_copy(deep=True)
-    if perturbation is not None:
-        _note(f"{perturbation.show()}\n{plan.spec_diff}")
+    if perturbation is not None and _in_hypothesis():
+        note(f"{perturbation.show()}\nspec diff (base -> perturbed):\n{plan.spec_diff}")
+        plan._noted = True
     return plan
 
 
 @functools.lru_cache(maxsize=256)
-def _solve_cached(src: _Source, perturbation, scenario, solver, relax, gap, time_limit) -> SolvedPlan:
+def _solve_cached(src: _Source, perturbation, scenario, solver, relax, gap, time_limit,
+                  tie_break) -> SolvedPlan:
     from suanli.solver.solve import SolveConfig, solve_program
 
     p = perturbation or Perturbation("none", "no perturbation")
-    result = _compile(src, scenario, p.overrides, p.removed_links)
+    result, compiled = _compile(src, scenario, p.overrides, p.removed_links)
+    named = (lambda text: text.replace(compiled, src.name)) if compiled != src.name else (lambda text: text)
     changed = p.apply(src.text) if perturbation is not None else src.text
     if result.program is None:
-        messages = tuple(f"{d.span}: {d.message}" if d.span else d.message for d in result.diagnostics
-                         if d.severity.value == "error")
+        messages = tuple(named(f"{d.span}: {d.message}" if d.span else d.message)
+                         for d in result.diagnostics if d.severity.value == "error")
         plan = _as_solved(_error_plan(src.name, solver, "the perturbed spec does not compile: "
                                       + "; ".join(messages)))
         plan._context = _Context(src.name, src.text, changed, perturbation, (), messages)
         return plan
-    config = SolveConfig(solver=solver, time_limit=time_limit, gap=gap, relax=relax)
+    config = SolveConfig(solver=solver, time_limit=time_limit, gap=gap, relax=relax, tie_break=tie_break)
     outcome = solve_program(result.program, config)
     plan = _as_solved(outcome.plan)
-    plan._context = _Context(src.name, src.text, changed, perturbation, tuple(outcome.violations))
+    plan.spec = src.name  # not the temporary copy that was compiled
+    for item in (*plan.requires, *plan.asserts, *plan.infeasibility, *plan.warnings):
+        item.location = named(item.location) if item.location else item.location
+    violations = tuple(named(v) for v in outcome.violations)
+    plan._context = _Context(src.name, src.text, changed, perturbation, violations)
     return plan
 
 
@@ -706,14 +746,10 @@ def _error_plan(name: str, solver: str, message: str) -> Plan:
                 objective_unit="", objective_sense="minimize", currency="", horizon_h=0.0, cost=Cost())
 
 
-def _note(text: str) -> None:
-    from hypothesis import note
-    from hypothesis.errors import InvalidArgument
+def _in_hypothesis() -> bool:
+    return currently_in_test_context()
 
-    try:
-        note(text)
-    except InvalidArgument:  # not inside a Hypothesis test
-        pass
+
 
 
 # ====================================================================== assertions
@@ -741,6 +777,7 @@ def check_plan(plan: Plan, *, feasible: Optional[bool] = True, verified: bool = 
     cost.total <= max_cost. within_pct with baseline (a plan or a cost): cost.total is
     within that many percent of the baseline's, either way. Returns the plan.
     """
+    __tracebackhide__ = True  # pytest: show the caller's line, not this function
     failures = _status_failures(plan, feasible)
     if plan.status in ("optimal", "feasible"):
         if verified and isinstance(plan, SolvedPlan):
@@ -825,10 +862,14 @@ def _report(failures: list[str], plan: Plan) -> str:
     lines = [f"plan property failed ({len(failures)}):"] + [f"  - {f}" for f in failures]
     if ctx is not None:
         lines.append(f"spec: {ctx.spec}")
-        lines.append(ctx.perturbation.show() if ctx.perturbation else "perturbation: none (the base spec)")
         diff = _diff(ctx.base_text, ctx.perturbed_text, ctx.spec)
-        if diff:
-            lines += ["spec diff (base -> perturbed):", diff.rstrip("\n")]
+        if ctx.perturbation is None:
+            lines.append("perturbation: none (the base spec)")
+        elif plan._noted and _in_hypothesis():  # solve() noted the perturbation and the diff: not twice
+            lines.append(f"perturbation: {ctx.perturbation.description} (the change and the spec "
+                         "diff are in the notes below)")
+        else:
+            lines += [ctx.perturbation.show(), "spec diff (base -> perturbed):", diff.rstrip("\n")]
     if plan.status in ("optimal", "feasible") and plan.cost.total is not None:
         lines.append(f"plan: status {plan.status}, cost {_money(plan.cost.total, plan.currency)}")
     return "\n".join(lines)
