@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from solver_fixtures import (
-    COUNT, GBPS, HOUR, KW, MW, TB, TFLOPS, job, lin, link, metric, node, objective, program, region, service,
+    GBPS, HOUR, KW, MW, TB, TFLOPS, job, lin, link, metric, node, objective, program, region, service,
 )
 from suanli.solver import postsolve
 from suanli.solver.backend import SolveOptions, Status, installed_backends
@@ -207,7 +207,6 @@ def test_warm_rerun_time_limit_counts_from_now():
 def test_relaxed_time_limit_still_verified():
     out = solve_program(_mixed(), SolveConfig(relax=True, time_limit=30.0))
     assert out.plan.status == "optimal" and out.violations == []
-    assert out.plan.shadow_prices or True  # present when the duals are (not required here)
 
 
 def test_integer_solve_unchanged_path(monkeypatch):
@@ -301,7 +300,5 @@ def test_bandwidth_rows_only_for_limited_directions():
     assert fam is not None and len(fam) == 2  # a->b and b->a; the b-c link is unlimited
     rows = sp.row_of()
     inside = (rows >= fam.start) & (rows < fam.stop)
-    x = sp.family("x")
     cols = sp.indices[inside]
-    assert ((cols >= x.start) | (cols >= sp.family("y").start)).all()
-    assert len(cols) > 0
+    assert len(cols) > 0 and (cols >= sp.family("x").start).all()  # only placements carry traffic
