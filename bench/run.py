@@ -130,9 +130,7 @@ class SizeBench:
     def record(self, name: str, run: Run) -> None:
         """Keep the run, and append it to SIZE.runs.jsonl so an interrupted run leaves its data."""
         self.runs.setdefault(name, []).append(run)
-        with open(self.path(".runs.jsonl"), "a") as fh:
-            fh.write(json.dumps({"name": name, "wall": run.wall, "rss_mb": run.rss_mb, "rc": run.rc,
-                                 "result": run.result}) + "\n")
+        self._append({"name": name, "wall": run.wall, "rss_mb": run.rss_mb, "rc": run.rc, "result": run.result})
 
     # ---- untimed preparation ------------------------------------------------
     def prepare(self) -> None:
@@ -158,6 +156,35 @@ class SizeBench:
         self.info["mps"] = probe.result
         self.info["integers"] = probe.result.get("integers", 0)
         self.info["integrality"] = "spec" if self.info["integers"] else "lp"
+        self.info["started"] = time.strftime("%Y-%m-%d %H:%M")
+        self.info["load_start"] = os.getloadavg()[0]
+        self._append({"name": "_info", "info": self.info})
+
+    def _append(self, line: dict) -> None:
+        with open(self.path(".runs.jsonl"), "a") as fh:
+            fh.write(json.dumps(line) + "\n")
+
+    def load_runs(self) -> None:
+        """Rebuild this size from SIZE.runs.jsonl (for --report-only)."""
+        path = self.path(".runs.jsonl")
+        if not path.exists():
+            raise SystemExit(f"{path} does not exist: run the benchmark for {self.size} first")
+        for line in path.read_text().splitlines():
+            rec = json.loads(line)
+            if rec["name"] == "_info":
+                self.info.update(rec["info"])
+            else:
+                self.runs.setdefault(rec["name"], []).append(Run(rec["wall"], rec["rss_mb"], rec["rc"], rec["result"]))
+        self._info_from_files(path)
+
+    def _info_from_files(self, jsonl: Path) -> None:
+        """What an older runs file did not store, from the files next to it."""
+        info = self.info
+        info.setdefault("started", time.strftime("%Y-%m-%d %H:%M", time.localtime(jsonl.stat().st_mtime)))
+        info.setdefault("spec_bytes", self.path(".spec").stat().st_size)
+        if "mps" not in info and self.path(".mpsinfo.json").exists():
+            info["mps"] = json.loads(self.path(".mpsinfo.json").read_text())
+        info.setdefault("integers", (info.get("mps") or {}).get("integers", 0))
 
     # ---- one round of measurements ----------------------------------------
     def round(self, probe: bool = True) -> None:
@@ -202,10 +229,15 @@ class SizeBench:
 
     def stages(self) -> dict:
         """Median seconds per stage: the plan's own `timings` if present, else the probe's."""
-        if "timings" in self.last("solve"):
-            return {k: self.med("solve", f"timings.{k}") for k in self.last("solve")["timings"]}
-        out = {k: self.med("probe", k) for k in STAGES}
-        out["interpreter"] = self.med("python")
+        timings = self.last("solve").get("timings")
+        if isinstance(timings, dict):
+            out = {"interpreter": self.med("python")}
+            out.update({k: self.med("solve", f"timings.{k}") for k, v in timings.items()
+                        if isinstance(v, (int, float))})
+            out["total"] = self.med("solve")
+            return out
+        out = {"interpreter": self.med("python")}
+        out.update({k: self.med("probe", k) for k in STAGES})
         out["total"] = self.med("solve")
         return out
 
@@ -291,14 +323,19 @@ def cpu() -> str:
 
 
 def report(benches: list[SizeBench], args, started: str) -> str:
+    when = "; ".join(f"{b.size} measured from {b.info.get('started', '?')}"
+                     + (f" (load average {b.info['load_start']:.1f})" if b.info.get("load_start") is not None else "")
+                     for b in benches)
     L = ["# suanli benchmark results", "",
-         f"Run {started} on {cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}, {versions()}; "
-         f"commit {git_rev()}. Load average (1 min) at the start {args.load_start:.1f}, at the end "
-         f"{os.getloadavg()[0]:.1f}: other processes on the machine share its cores.", "",
+         f"Report written {time.strftime('%Y-%m-%d %H:%M')} ({started}) on {cpu()}, {os.cpu_count()} cores, "
+         f"Python {platform.python_version()}, {versions()}; commit {git_rev()}.", "",
+         f"{when}. The load average is that of the whole machine: other processes may share its cores.", "",
          "Reproduce (one command, from the repository root):", "", "```sh",
          f"pip install -r bench/requirements.txt && python bench/run.py --sizes {args.sizes} "
          f"--repeat {args.repeat} --seed {args.seed} --out {args.out}", "```", "",
-         f"Medians of the `runs` rounds per size ({args.repeat} asked); every number is a separate process, started cold, reading its input "
+         "Sizes measured by separate invocations can be put in one table with `--report-only` "
+         "(it reads bench/out/SIZE.runs.jsonl); each size's ratios always come from one invocation.", "",
+         f"Medians over the `runs` rounds of each size; every number is a separate process, started cold, reading its input "
          "from disk and writing its result to disk. `suanli solve ... --relax` is the LP relaxation with HiGHS.", ""]
     L += size_table(benches) + [""] + stage_table(benches) + [""] + compare_table(benches) + [""]
     L += objective_table(benches) + [""] + check_table(benches) + [""] + notes(benches)
@@ -318,20 +355,28 @@ def size_table(benches) -> list[str]:
     return L
 
 
+STAGE_TITLES = {"interpreter": "interpreter", "imports": "imports", "read_parse": "read+parse",
+                "compile": "compile to IR", "build": "build program", "solver": "solver",
+                "extract_verify_emit": "extract+verify+emit"}
+
+
 def stage_table(benches) -> list[str]:
+    """One column per stage: the probe's fixed stages, or whatever keys the plan's `timings` has."""
+    keys = []
+    for b in benches:
+        keys += [k for k in b.stages() if k not in keys and k != "total"]
     L = ["## `suanli solve --relax`: where the time goes (seconds, medians)", "",
-         "| size | interpreter | imports | read+parse | compile to IR | build program | solver | "
-         "extract+verify+emit | total (process) | peak RSS |", "|---|---|---|---|---|---|---|---|---|---|"]
+         "| size | " + " | ".join(STAGE_TITLES.get(k, k) for k in keys) + " | total (process) | peak RSS |",
+         "|---" * (len(keys) + 3) + "|"]
     for b in benches:
         s = b.stages()
-        L.append(f"| {b.size} | {fmt_s(s.get('interpreter'))} | {fmt_s(s.get('imports'))} | "
-                 f"{fmt_s(s.get('read_parse'))} | {fmt_s(s.get('compile'))} | {fmt_s(s.get('build'))} | "
-                 f"{fmt_s(s.get('solver'))} | {fmt_s(s.get('extract_verify_emit'))} | {fmt_s(b.med('solve'))} | "
-                 f"{b.med('solve', 'rss_mb'):.0f} MB |")
+        rss = b.med("solve", "rss_mb")
+        L.append(f"| {b.size} | " + " | ".join(fmt_s(s.get(k)) for k in keys)
+                 + f" | {fmt_s(b.med('solve'))} | {'–' if rss is None else f'{rss:.0f} MB'} |")
     L += ["", "Stages come from the plan's `timings` when `suanli solve` reports them; otherwise from "
-          "bench/probe.py, which runs the same CLI in-process with timers around the pipeline functions "
-          "(interpreter = `python -c pass`; imports = importing the CLI, compiler and solver modules). "
-          "`solver` counts every HiGHS call (first solve, tie-break, polish, duals)."]
+          "bench/probe.py (run in the first round only), which runs the same CLI in-process with timers around "
+          "the pipeline functions (interpreter = `python -c pass`; imports = importing the CLI, compiler and "
+          "solver modules). `solver` counts every HiGHS call (first solve, tie-break, polish, duals)."]
     return L
 
 
@@ -401,8 +446,9 @@ def notes(benches) -> list[str]:
         if b.info["integers"]:
             L.append(f"- {b.size}: the MPS of `--relax` has {b.info['integers']} integer columns, so the baselines "
                      "kept open/y/unsplittable x binary (`--integrality spec`).")
-        L.append(f"- {b.size}: generating the spec took {b.info['generate_s']:.2f} s; exporting the baselines' "
-                 f"data from the IR {b.info['baseline_export_s']:.1f} s (untimed).")
+        if b.info.get("baseline_export_s") is not None:
+            L.append(f"- {b.size}: generating the spec took {b.info['generate_s']:.2f} s; exporting the baselines' "
+                     f"data from the IR {b.info['baseline_export_s']:.1f} s (untimed).")
     L += ["- PuLP and linopy get the data as plain Python lists (pickled, read in well under a second); their "
           "model time covers index preparation, model building and solving (HiGHS through highspy).",
           "- The highspy objective is in the MPS's scaled units; it is rescaled by the power of ten that suanli "
@@ -423,13 +469,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="rounds that also run the stage probe (a second full solve; default 1)")
     ap.add_argument("--timeout", type=float, default=None, help="seconds per process (default: none)")
     ap.add_argument("--workdir", default=str(HERE / "out"), help="specs, MPS and results (gitignored)")
+    ap.add_argument("--report-only", action="store_true",
+                    help="measure nothing: rebuild --out from the stored WORKDIR/SIZE.runs.jsonl")
     args = ap.parse_args(argv)
+    if args.report_only:
+        return report_only(args)
     if not has_solve():
         raise SystemExit("`suanli solve` is not available in this installation")
     out = Path(args.workdir)
     out.mkdir(parents=True, exist_ok=True)
-    started = time.strftime("%Y-%m-%d %H:%M")
-    args.load_start = os.getloadavg()[0]
+    started = "measured in this run"
     benches = []
     for size in args.sizes.split(","):
         b = SizeBench(size.strip().upper(), args.seed, out, set(filter(None, args.skip.split(","))), args.timeout)
@@ -440,9 +489,23 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{b.size}] round {i + 1}/{args.repeat}", file=sys.stderr, flush=True)
             b.round(probe=i < args.probe_rounds)
             Path(args.out).write_text(report(benches, args, started), encoding="utf-8")  # partial results survive
+    return finish(benches, args)
+
+
+def finish(benches: list[SizeBench], args) -> int:
     ok = all(b.agreement()[0] for b in benches)
     print(f"wrote {args.out}; objectives {'agree' if ok else 'DISAGREE'}", file=sys.stderr)
     return 0 if ok else 1
+
+
+def report_only(args) -> int:
+    benches = []
+    for size in args.sizes.split(","):
+        b = SizeBench(size.strip().upper(), args.seed, Path(args.workdir), set(), None)
+        b.load_runs()
+        benches.append(b)
+    Path(args.out).write_text(report(benches, args, "from stored runs"), encoding="utf-8")
+    return finish(benches, args)
 
 
 if __name__ == "__main__":
