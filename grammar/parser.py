@@ -18,25 +18,35 @@ import threading
 from functools import lru_cache
 from importlib import resources
 
-from lark import Lark
-from lark.exceptions import UnexpectedInput, VisitError
+from typing import TYPE_CHECKING
 
 from suanli.diagnostics import Diagnostic, Span, error
 from suanli.grammar import ast
-from suanli.grammar.errors import STATEMENT_KWS, describe_error
 from suanli.grammar.fastparse import parse_fast
-from suanli.grammar.transform import SpecBuilder
+
+if TYPE_CHECKING:
+    from lark import Lark
+    from lark.exceptions import UnexpectedInput
+
+    from suanli.grammar.transform import SpecBuilder
+
+# Lark (and what builds on it: the transformer, the error classifier) is imported
+# on first use: a clean file takes the fast path, and `check` should not pay
+# ~60 ms of imports for a parser it does not run.
 
 __all__ = ["parse", "parse_expression", "get_parser", "build_parser", "normalize_text"]
 
 MAX_ERRORS = 50
-_RESTART = re.compile(r"^(?:%s)(?!\w)" % "|".join(STATEMENT_KWS), re.MULTILINE)
 # Lark binds one transformer instance to the parser; parses take turns.
 _LOCK = threading.Lock()
 
 
 def build_parser(strict: bool = False) -> Lark:
     """A new parser; `strict=True` makes Lark reject any grammar conflict."""
+    from lark import Lark
+
+    from suanli.grammar.transform import SpecBuilder
+
     grammar = resources.files("suanli.grammar").joinpath("suanli.lark").read_text("utf-8")
     builder = SpecBuilder()
     return Lark(grammar, parser="lalr", lexer="basic", start=["module", "value"],
@@ -91,6 +101,8 @@ def parse(text: str, path: str, *,
 
 def parse_expression(text: str, path: str) -> tuple[ast.Expr | None, list[Diagnostic]]:
     """Parse one expression, e.g. the value of `--set region.x.pue=1.2`."""
+    from lark.exceptions import UnexpectedInput
+
     text = normalize_text(text)
     parser = get_parser()
     builder: SpecBuilder = parser.options.transformer
@@ -107,6 +119,8 @@ def parse_expression(text: str, path: str) -> tuple[ast.Expr | None, list[Diagno
 
 
 def _run(parser: Lark, text: str, start: str):
+    from lark.exceptions import VisitError
+
     try:
         return parser.parse(text, start=start)
     except VisitError as exc:  # not expected with the inline transformer; unwrap anyway
@@ -114,6 +128,8 @@ def _run(parser: Lark, text: str, start: str):
 
 
 def _parse_recovering(parser: Lark, builder: SpecBuilder, text: str, path: str):
+    from lark.exceptions import UnexpectedInput
+
     diags: list[Diagnostic] = []
     source, restart = text, -1
     while True:
@@ -134,6 +150,8 @@ def _parse_recovering(parser: Lark, builder: SpecBuilder, text: str, path: str):
 def _describe(exc: UnexpectedInput, source: str, path: str) -> Diagnostic:
     """Classify a syntax error; a bug in the classifier must not turn bad
     input into a crash, so it degrades to a plain "syntax error"."""
+    from suanli.grammar.errors import describe_error
+
     try:
         return describe_error(exc, source, path)
     except Exception as bug:  # noqa: BLE001 - last line of defence, tested by fuzzing
@@ -148,8 +166,16 @@ def _next_restart(source: str, exc: UnexpectedInput, previous: int) -> int | Non
     pos = exc.pos_in_stream
     if pos is None or getattr(getattr(exc, "token", None), "type", "") == "$END":
         return None
-    match = _RESTART.search(source, max(pos, previous + 1))
+    match = _restart_pattern().search(source, max(pos, previous + 1))
     return match.start() if match else None
+
+
+@lru_cache(maxsize=None)
+def _restart_pattern() -> re.Pattern:
+    """A line that begins with a top-level keyword: where recovery restarts."""
+    from suanli.grammar.error_context import STATEMENT_KWS
+
+    return re.compile(r"^(?:%s)(?!\w)" % "|".join(STATEMENT_KWS), re.MULTILINE)
 
 
 def _token_span(path: str, tok) -> Span:

@@ -166,11 +166,11 @@ def test_read_source_bom_and_newlines(tmp_path):
 
 
 def test_a_classifier_bug_degrades_to_a_plain_syntax_error(monkeypatch):
-    import suanli.grammar.parser as parser_module
+    import suanli.grammar.errors as errors_module
 
     def broken(*args):
         raise KeyError("bug")
 
-    monkeypatch.setattr(parser_module, "describe_error", broken)
+    monkeypatch.setattr(errors_module, "describe_error", broken)  # the parser imports it on first error
     module, (diag,) = parse("region a { x 1 }", "t.spec")
     assert module is None and diag.code == "E0100" and (diag.span.line, diag.span.col) == (1, 12)

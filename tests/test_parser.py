@@ -364,3 +364,15 @@ def test_empty_and_comment_only_files():
     assert ok("").statements == ()
     module = ok("# just a comment\n\n# another")
     assert module.statements == () and len(module.comments) == 2
+
+
+def test_a_clean_file_does_not_import_lark():
+    """`check` of a clean spec takes the fast path; Lark is imported only on a fallback."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from suanli.compiler.pipeline import compile_spec; "
+            "r = compile_spec(sys.argv[1]); assert r.ok; print(any(m.split('.')[0] == 'lark' for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, "specs/example.spec"], capture_output=True, text=True,
+                         check=True, cwd=__import__("pathlib").Path(__file__).parents[1])
+    assert out.stdout.strip() == "False"
