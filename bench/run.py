@@ -24,6 +24,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,7 +69,7 @@ def measure(cmd: list[str], json_out: Path | None = None, timeout: float | None 
     if GNU_TIME:
         rss_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"suanli-bench-rss-{os.getpid()}.txt"
         cmd = [GNU_TIME, "-f", "%M", "-o", str(rss_file)] + cmd
-    err = open(log, "ab") if log else subprocess.DEVNULL
+    err = tempfile.TemporaryFile() if log else subprocess.DEVNULL
     t = time.perf_counter()
     # its own session, so a timeout can kill GNU time and the command together
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT, start_new_session=True)
@@ -84,8 +85,13 @@ def measure(cmd: list[str], json_out: Path | None = None, timeout: float | None 
         time.sleep(0.002)
     wall = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr = b""
     if log:
+        err.seek(0)
+        stderr = err.read()
         err.close()
+        with open(log, "ab") as fh:
+            fh.write(stderr)
     rss_mb = usage.ru_maxrss / 1024.0
     if rss_file is not None:
         try:
@@ -99,7 +105,18 @@ def measure(cmd: list[str], json_out: Path | None = None, timeout: float | None 
             result = json.loads(json_out.read_text())
         except ValueError:
             result = {}
+    timings = stage_timings(stderr.decode("utf-8", "replace"))
+    if timings:
+        result["timings"] = timings
     return Run(wall, rss_mb, proc.returncode, result)
+
+
+def stage_timings(stderr: str) -> dict:
+    """The last `suanli: timings k=v ...` line that `suanli solve --progress` prints."""
+    lines = [ln for ln in stderr.splitlines() if ln.startswith("suanli: timings ")]
+    if not lines:
+        return {}
+    return {k: float(v) for k, v in (item.split("=", 1) for item in lines[-1].split()[2:])}
 
 
 def suanli_cmd() -> list[str]:
@@ -194,7 +211,7 @@ class SizeBench:
         self.record("check_example", measure(sq + ["check", str(ROOT / "specs" / "example.spec")]))
         self.record("check", measure(sq + ["check", spec], timeout=self.timeout, log=log))
         plan = self.path(".plan.json")
-        self.record("solve", measure(sq + ["solve", spec, "--relax", "--format", "json", "-o", str(plan)],
+        self.record("solve", measure(sq + ["solve", spec, "--relax", "--progress", "--format", "json", "-o", str(plan)],
                                      plan, self.timeout, log))
         if probe and "timings" not in self.runs["solve"][-1].result:
             stages = self.path(".stages.json")
@@ -357,6 +374,7 @@ def size_table(benches) -> list[str]:
 
 STAGE_TITLES = {"interpreter": "interpreter", "imports": "imports", "read_parse": "read+parse",
                 "compile": "compile to IR", "build": "build program", "solver": "solver",
+                "postsolve": "tie-break+polish+duals", "report_verify": "extract+verify", "emit": "write plan",
                 "extract_verify_emit": "extract+verify+emit"}
 
 
@@ -373,10 +391,11 @@ def stage_table(benches) -> list[str]:
         rss = b.med("solve", "rss_mb")
         L.append(f"| {b.size} | " + " | ".join(fmt_s(s.get(k)) for k in keys)
                  + f" | {fmt_s(b.med('solve'))} | {'–' if rss is None else f'{rss:.0f} MB'} |")
-    L += ["", "Stages come from the plan's `timings` when `suanli solve` reports them; otherwise from "
-          "bench/probe.py (run in the first round only), which runs the same CLI in-process with timers around "
-          "the pipeline functions (interpreter = `python -c pass`; imports = importing the CLI, compiler and "
-          "solver modules). `solver` counts every HiGHS call (first solve, tie-break, polish, duals)."]
+    L += ["", "Stages come from the last line of the measured run itself: `suanli solve --progress` ends with "
+          "`suanli: timings stage=seconds ...` (interpreter = `python -c pass`, measured apart; imports = from "
+          "the CLI's first import to the solver stack loaded; solver = the first HiGHS solve; tie-break+polish+duals "
+          "= the warm re-runs of the same HiGHS model). Runs without that line fall back to bench/probe.py, which "
+          "runs the same CLI in-process with timers around the pipeline functions."]
     return L
 
 

@@ -23,6 +23,7 @@ from suanli.compiler.expand_statements import StatementExpander, objective
 from suanli.compiler.metrics import MetricEvaluator
 from suanli.compiler.resolve_imports import DEFAULT_MAX_BYTES, resolve_imports
 from suanli.diagnostics import CompileError, Diagnostic, DiagnosticBag, Severity
+from suanli.stopwatch import SILENT, Stopwatch
 
 
 @dataclass
@@ -37,9 +38,11 @@ class CompileResult:
 
 
 def compile_spec(path: str, scenario: str | None = None, overrides=(),
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> CompileResult:
+                 max_bytes: int = DEFAULT_MAX_BYTES, watch: Stopwatch = SILENT) -> CompileResult:
     diags = DiagnosticBag()
     sources = resolve_imports(path, diags, max_bytes)
+    watch.lap("read_parse", f"read and parsed {len(sources.texts)} file(s), "
+              f"{sum(len(t) for t in sources.texts.values()):,} characters")
     if diags.has_errors or not sources.modules:
         return CompileResult(None, diags.sorted(), sources.texts)
     decls = collect_names(sources.modules, diags)
@@ -47,6 +50,9 @@ def compile_spec(path: str, scenario: str | None = None, overrides=(),
     world = build_entities(decls, override_map, diags)
     program = _emit(world, decls, path, scenario, diags)
     result = diags.sorted()
+    if program is not None:
+        watch.lap("compile", f"compiled: {len(program.regions)} regions, {len(program.node_types)} node types, "
+                  f"{len(program.services)} demands, {len(program.jobs)} jobs")
     return CompileResult(None if diags.has_errors else program, result, sources.texts)
 
 
@@ -75,9 +81,9 @@ def _emit(world, decls, path, scenario, diags: DiagnosticBag) -> ir.Program | No
 
 
 def load(path: str, scenario: str | None = None, overrides=(),
-         max_bytes: int = DEFAULT_MAX_BYTES) -> ir.Program:
+         max_bytes: int = DEFAULT_MAX_BYTES, watch: Stopwatch = SILENT) -> ir.Program:
     """Compile a spec to the IR or raise CompileError with every diagnostic."""
-    result = compile_spec(path, scenario, overrides, max_bytes)
+    result = compile_spec(path, scenario, overrides, max_bytes, watch)
     if result.program is None:
         error = CompileError(result.diagnostics)
         error.sources = result.sources  # type: ignore[attr-defined]

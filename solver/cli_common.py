@@ -37,13 +37,13 @@ def _compile_kwargs(args) -> dict:
     return kw
 
 
-def load_program(args, path: str):
+def load_program(args, path: str, watch=None):
     """Compile or raise CommandError(2) after printing the diagnostics."""
     from suanli.compiler import load
     from suanli.diagnostics import CompileError, render_all
 
     try:
-        return load(path, **_compile_kwargs(args))
+        return load(path, **_compile_kwargs(args), **({"watch": watch} if watch else {}))
     except CompileError as exc:
         diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
         print(render_all(diags, _sources(diags)), file=sys.stderr)

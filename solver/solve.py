@@ -24,6 +24,7 @@ from suanli.solver.shadow import shadow_prices
 from suanli.solver.sparse import SparseProgram
 from suanli.solver.verify import verify
 from suanli.solver.watchdog import Deadline, owned_tempdir
+from suanli.stopwatch import SILENT, Stopwatch
 
 
 @dataclass
@@ -49,22 +50,31 @@ class Outcome:
     sparse: Optional[SparseProgram] = None
 
 
-def solve_program(program: Program, config: SolveConfig = SolveConfig()) -> Outcome:
+def solve_program(program: Program, config: SolveConfig = SolveConfig(), watch: Stopwatch = SILENT) -> Outcome:
     backend = get_backend(config.solver)
     sp = lower(program, relax=config.relax)
+    watch.lap("build", f"built the {'LP' if sp.relaxed else 'MILP'}: {sp.ncol:,} variables, {sp.nrow:,} rows, "
+              f"{sp.nnz:,} non-zeros")
     _write_files(sp, config)
+    if config.write_lp or config.write_mps:
+        watch.lap("write_model", "wrote the model file(s)")
     deadline = Deadline(config.time_limit)
     with owned_tempdir() as tmp:
         opts = lambda: _options(config, deadline, tmp)
         keep = {"keep": True} if sp.relaxed and backend.NAME == "highs" else {}  # for warm re-runs
         first = backend.solve(sp, opts(), **keep)
         if not first.status.has_solution:
+            watch.lap("solver", f"{backend.NAME}: {first.status.value}")
             return _no_plan(program, sp, first, config)
+        watch.lap("solver", f"{backend.NAME}: {first.status.value}")
         if sp.relaxed:
             x, shadow = _finish_lp(sp, first, opts, config)
         else:
             x, shadow = _finish_mip(backend, sp, first, opts, config, deadline)
-    return _report(program, sp, x, first, shadow, config)
+        watch.lap("postsolve", "tie-break, polish and duals")
+    outcome = _report(program, sp, x, first, shadow, config)
+    watch.lap("report_verify", f"plan extracted and verified ({len(outcome.violations)} violation(s))")
+    return outcome
 
 
 def _finish_lp(sp: SparseProgram, first: SolveResult, opts, config: SolveConfig):

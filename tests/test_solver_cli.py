@@ -50,6 +50,24 @@ def test_solve_json_verify_and_schema(tmp_path):
 
 
 @have_compiler
+def test_progress_reports_every_stage_and_a_timings_line(tmp_path):
+    """--progress: a line per stage as it ends, then `suanli: timings k=v ...` that adds up."""
+    quiet = run("solve", EXAMPLE, "--relax", "-o", tmp_path / "a.json")
+    res = run("solve", EXAMPLE, "--relax", "--progress", "-o", tmp_path / "b.json")
+    assert res.returncode == 0 and quiet.stderr == ""
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()  # progress changes no byte
+    lines = res.stderr.splitlines()
+    assert "built the LP: " in res.stderr and "plan extracted and verified (0 violation(s))" in res.stderr
+    assert lines[-1].startswith("suanli: timings ")
+    times = dict(item.split("=") for item in lines[-1].split()[2:])
+    stages = ["imports", "read_parse", "compile", "build", "solver", "postsolve", "report_verify", "emit"]
+    assert list(times) == stages + ["total"]
+    assert all(float(v) >= 0 for v in times.values())
+    assert sum(float(times[k]) for k in stages) <= float(times["total"]) + 0.01
+    assert len(lines) == len(stages) + 1
+
+
+@have_compiler
 def test_unwritable_output_is_exit_74(tmp_path):
     res = run("solve", EXAMPLE, "-o", tmp_path / "no" / "such" / "dir" / "plan.json")
     assert res.returncode == 74 and "Traceback" not in res.stderr

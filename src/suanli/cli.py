@@ -16,6 +16,8 @@ import importlib
 import signal
 import sys
 
+from suanli import stopwatch  # noqa: F401 - imported first: its clock starts with the command
+
 EXIT_OK = 0
 EXIT_ASSERT = 1
 EXIT_INVALID = 2

@@ -47,7 +47,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--max-increase", metavar="LIMIT", default=None,
                         help="with --baseline: exit 1 when the total cost rises by more than LIMIT "
                              "(5%% or 0.05), naming the parts that rose")
-    parser.add_argument("--progress", action="store_true", help="progress lines on stderr during long solves")
+    parser.add_argument("--progress", action="store_true", help="progress on stderr: a line as each stage ends (read+parse, compile, build, solve, "
+                        "verify, write) with its time, the solver's progress on long MILP solves, and a last "
+                        "line `suanli: timings stage=seconds ... total=seconds` for scripts")
     parser.add_argument("--no-tie-break", dest="tie_break", action="store_false",
                         help="skip the second, tie-breaking solve (faster; equal-cost plans may vary)")
     add_compile_options(parser)
@@ -81,16 +83,20 @@ def run(args) -> int:
 
 
 def _run(args) -> int:
+    from suanli.compiler import pipeline  # noqa: F401 - loaded here so `imports` holds every import
     from suanli.solver.cli_common import load_program
     from suanli.solver.solve import solve_program
+    from suanli.stopwatch import Stopwatch
 
     from suanli.solver.cli_common import EXIT_NOT_WRITTEN, CommandError
 
+    watch = Stopwatch(echo=args.progress)
+    watch.lap("imports", "loaded suanli (imports)")
     config = _config(args)
     baseline, limit = _gate_options(args)
-    program = _load(args) if args.format in CI_FORMATS else load_program(args, args.file)
+    program = _load(args, watch) if args.format in CI_FORMATS else load_program(args, args.file, watch)
     try:
-        outcome = solve_program(program, config)
+        outcome = solve_program(program, config, watch)
     except OSError as exc:  # --write-lp / --write-mps
         raise CommandError(f"suanli: {exc}", EXIT_NOT_WRITTEN) from None
     plan, code = _finish(outcome)
@@ -98,6 +104,9 @@ def _run(args) -> int:
     if baseline is not None:
         plan, code, budget = _gate(plan, code, baseline, limit)
     _output(plan, args, code, budget)
+    watch.lap("emit", f"wrote the plan ({args.output or 'stdout'})")
+    if args.progress:
+        print(watch.summary(), file=sys.stderr)
     return code
 
 
@@ -139,7 +148,7 @@ def _gate(plan, code, baseline, limit):
     return plan, code, budget
 
 
-def _load(args):
+def _load(args, watch):
     """Compile; on errors, also report the diagnostics in the CI format."""
     from suanli.compiler import load
     from suanli.diagnostics import CompileError, render_all
@@ -147,7 +156,7 @@ def _load(args):
     from suanli.solver.cli_common import EXIT_INVALID, CommandError, _compile_kwargs, _sources, emit
 
     try:
-        return load(args.file, **_compile_kwargs(args))
+        return load(args.file, **_compile_kwargs(args), watch=watch)
     except CompileError as exc:
         diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
         sources = _sources(diags)
