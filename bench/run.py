@@ -138,6 +138,7 @@ class SizeBench:
     out: Path
     skip: set
     timeout: float | None
+    check_only: bool = False  # measure `suanli check` only: parse + compile throughput, no solve
     runs: dict = field(default_factory=dict)  # name -> [Run]
     info: dict = field(default_factory=dict)
 
@@ -157,6 +158,9 @@ class SizeBench:
         spec.write_text(generate.generate(self.size, self.seed), encoding="utf-8")
         self.info["generate_s"] = time.perf_counter() - t
         self.info["spec_bytes"] = spec.stat().st_size
+        if self.check_only:
+            self._stamp()
+            return
         mps = self.path(".mps")
         # the MPS is written before solving, so a short time limit only skips a solve
         export = measure(suanli_cmd() + ["solve", str(spec), "--relax", "--write-mps", str(mps), "--time-limit",
@@ -173,8 +177,12 @@ class SizeBench:
         self.info["mps"] = probe.result
         self.info["integers"] = probe.result.get("integers", 0)
         self.info["integrality"] = "spec" if self.info["integers"] else "lp"
+        self._stamp()
+
+    def _stamp(self) -> None:
         self.info["started"] = time.strftime("%Y-%m-%d %H:%M")
         self.info["load_start"] = os.getloadavg()[0]
+        self.info.setdefault("integers", 0)
         self._append({"name": "_info", "info": self.info})
 
     def _append(self, line: dict) -> None:
@@ -204,12 +212,14 @@ class SizeBench:
         info.setdefault("integers", (info.get("mps") or {}).get("integers", 0))
 
     # ---- one round of measurements ----------------------------------------
-    def round(self, probe: bool = True) -> None:
+    def round(self, probe: bool = True, baselines: bool = True) -> None:
         spec, log = str(self.path(".spec")), self.path(".log")
         sq = suanli_cmd()
         self.record("python", measure([PY, "-c", "pass"]))
         self.record("check_example", measure(sq + ["check", str(ROOT / "specs" / "example.spec")]))
         self.record("check", measure(sq + ["check", spec], timeout=self.timeout, log=log))
+        if self.check_only:
+            return
         plan = self.path(".plan.json")
         self.record("solve", measure(sq + ["solve", spec, "--relax", "--progress", "--format", "json", "-o", str(plan)],
                                      plan, self.timeout, log))
@@ -223,7 +233,7 @@ class SizeBench:
             self.record("highs", measure([PY, str(HERE / "highs_direct.py"), str(self.path(".mps")), "--json",
                                           str(res)], res, self.timeout, log))
         for kind in ("pulp", "linopy"):
-            if kind in self.skip:
+            if kind in self.skip or not baselines:
                 continue
             res = self.path(f".{kind}.json")
             self.record(kind, measure([PY, str(HERE / "baselines.py"), kind, str(self.path(".pkl")),
@@ -349,14 +359,25 @@ def report(benches: list[SizeBench], args, started: str) -> str:
          f"{when}. The load average is that of the whole machine: other processes may share its cores.", "",
          "Reproduce (one command, from the repository root):", "", "```sh",
          f"pip install -r bench/requirements.txt && python bench/run.py --sizes {args.sizes} "
-         f"--repeat {args.repeat} --seed {args.seed} --out {args.out}", "```", "",
+         f"--repeat {args.repeat} --seed {args.seed}{_extra_flags(args)} --out {args.out}", "```", "",
          "Sizes measured by separate invocations can be put in one table with `--report-only` "
          "(it reads bench/out/SIZE.runs.jsonl); each size's ratios always come from one invocation.", "",
          f"Medians over the `runs` rounds of each size; every number is a separate process, started cold, reading its input "
          "from disk and writing its result to disk. `suanli solve ... --relax` is the LP relaxation with HiGHS.", ""]
-    L += size_table(benches) + [""] + stage_table(benches) + [""] + compare_table(benches) + [""]
-    L += objective_table(benches) + [""] + check_table(benches) + [""] + notes(benches)
+    solved = [b for b in benches if b.runs.get("solve")]  # check-only sizes have no solve table rows
+    L += size_table(solved) + [""] + stage_table(solved) + [""] + compare_table(solved) + [""]
+    L += objective_table(solved) + [""] + throughput_table(benches) + [""] + check_table(benches) + [""]
+    L += notes(benches)
     return "\n".join(L) + "\n"
+
+
+def _extra_flags(args) -> str:
+    out = ""
+    for flag in ("skip", "check_only", "baseline_rounds", "timeout"):
+        value = getattr(args, flag, None)
+        if value not in (None, ""):
+            out += f" --{flag.replace('_', '-')} {value}"
+    return out
 
 
 def size_table(benches) -> list[str]:
@@ -440,6 +461,23 @@ def objective_table(benches) -> list[str]:
     return L
 
 
+def throughput_table(benches) -> list[str]:
+    """Spec megabytes per second through read + parse + compile."""
+    L = ["## Parse + compile throughput", "",
+         "| size | spec | `suanli check` (whole process) | MB/s | read+parse+compile inside `solve` | MB/s |",
+         "|---|---|---|---|---|---|"]
+    for b in benches:
+        mb = b.info["spec_bytes"] / 1e6
+        check = b.med("check")
+        inside = _sum(b.med("solve", "timings.read_parse"), b.med("solve", "timings.compile")) \
+            if b.runs.get("solve") else None
+        rate = lambda s: "–" if not s else f"{mb / s:.2f}"
+        L.append(f"| {b.size} | {mb:.2f} MB | {fmt_s(check)} | {rate(check)} | {fmt_s(inside)} | {rate(inside)} |")
+    L += ["", "`suanli check` includes interpreter start and imports; the in-`solve` figure is the sum of the "
+          "read_parse and compile stages of `--progress`."]
+    return L
+
+
 def check_table(benches) -> list[str]:
     ex = statistics.median([r.wall for b in benches for r in b.counted("check_example")] or [math.nan])
     py = statistics.median([r.wall for b in benches for r in b.counted("python")])
@@ -465,6 +503,8 @@ def notes(benches) -> list[str]:
         if b.info["integers"]:
             L.append(f"- {b.size}: the MPS of `--relax` has {b.info['integers']} integer columns, so the baselines "
                      "kept open/y/unsplittable x binary (`--integrality spec`).")
+        if b.check_only or not b.runs.get("solve"):
+            L.append(f"- {b.size}: `suanli check` only (`--check-only`): see the throughput table.")
         if b.info.get("baseline_export_s") is not None:
             L.append(f"- {b.size}: generating the spec took {b.info['generate_s']:.2f} s; exporting the baselines' "
                      f"data from the IR {b.info['baseline_export_s']:.1f} s (untimed).")
@@ -484,6 +524,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", default="bench/RESULTS.md", help="the Markdown table to write")
     ap.add_argument("--skip", default="", help="comma list of baselines to skip: highs,pulp,linopy")
+    ap.add_argument("--baseline-rounds", type=int, default=None,
+                    help="run the PuLP and linopy baselines in the first K rounds only (default: every round)")
+    ap.add_argument("--check-only", default="", help="comma list of sizes measured by `suanli check` only "
+                    "(parse + compile throughput; e.g. XL, whose LP is beyond this machine)")
     ap.add_argument("--probe-rounds", type=int, default=1,
                     help="rounds that also run the stage probe (a second full solve; default 1)")
     ap.add_argument("--timeout", type=float, default=None, help="seconds per process (default: none)")
@@ -500,19 +544,20 @@ def main(argv: list[str] | None = None) -> int:
     started = "measured in this run"
     benches = []
     for size in args.sizes.split(","):
-        b = SizeBench(size.strip().upper(), args.seed, out, set(filter(None, args.skip.split(","))), args.timeout)
+        b = SizeBench(size.strip().upper(), args.seed, out, set(filter(None, args.skip.split(","))), args.timeout,
+                      check_only=size.strip().upper() in args.check_only.upper().split(","))
         print(f"[{b.size}] preparing", file=sys.stderr, flush=True)
         b.prepare()
         benches.append(b)
         for i in range(args.repeat):
             print(f"[{b.size}] round {i + 1}/{args.repeat}", file=sys.stderr, flush=True)
-            b.round(probe=i < args.probe_rounds)
+            b.round(probe=i < args.probe_rounds, baselines=args.baseline_rounds is None or i < args.baseline_rounds)
             Path(args.out).write_text(report(benches, args, started), encoding="utf-8")  # partial results survive
     return finish(benches, args)
 
 
 def finish(benches: list[SizeBench], args) -> int:
-    ok = all(b.agreement()[0] for b in benches)
+    ok = all(b.agreement()[0] for b in benches if b.runs.get("solve"))
     print(f"wrote {args.out}; objectives {'agree' if ok else 'DISAGREE'}", file=sys.stderr)
     return 0 if ok else 1
 
