@@ -357,18 +357,61 @@ def report(benches: list[SizeBench], args, started: str) -> str:
          f"Report written {time.strftime('%Y-%m-%d %H:%M')} ({started}) on {cpu()}, {os.cpu_count()} cores, "
          f"Python {platform.python_version()}, {versions()}; commit {git_rev()}.", "",
          f"{when}. The load average is that of the whole machine: other processes may share its cores.", "",
-         "Reproduce (one command, from the repository root):", "", "```sh",
-         f"pip install -r bench/requirements.txt && python bench/run.py --sizes {args.sizes} "
-         f"--repeat {args.repeat} --seed {args.seed}{_extra_flags(args)} --out {args.out}", "```", "",
+         "Reproduce (from the repository root):", "", "```sh", *reproduce_lines(benches, args), "```", "",
          "Sizes measured by separate invocations can be put in one table with `--report-only` "
          "(it reads bench/out/SIZE.runs.jsonl); each size's ratios always come from one invocation.", "",
          f"Medians over the `runs` rounds of each size; every number is a separate process, started cold, reading its input "
          "from disk and writing its result to disk. `suanli solve ... --relax` is the LP relaxation with HiGHS.", ""]
     solved = [b for b in benches if b.runs.get("solve")]  # check-only sizes have no solve table rows
+    L += targets_table(benches) + [""]
     L += size_table(solved) + [""] + stage_table(solved) + [""] + compare_table(solved) + [""]
     L += objective_table(solved) + [""] + throughput_table(benches) + [""] + check_table(benches) + [""]
     L += notes(benches)
     return "\n".join(L) + "\n"
+
+
+# (size, what, numerator run, denominator run, bound, "<=" or ">=", issue's wording)
+TARGETS = [
+    ("L", "suanli / highspy-direct", "solve", "highs", 1.5, "<=", "≤ 1.5×"),
+    ("XL", "suanli / highspy-direct", "solve", "highs", 1.3, "<=", "≤ 1.3×, within 10 min"),
+    ("M", "PuLP / suanli", "pulp", "solve", 2.0, ">=", "≥ 2× (suanli faster)"),
+    ("L", "PuLP / suanli", "pulp", "solve", 2.0, ">=", "≥ 2× (suanli faster)"),
+    ("M", "linopy / suanli", "linopy", "solve", 1.0, ">", "> 1 (suanli faster)"),
+    ("L", "linopy / suanli", "linopy", "solve", 1 / 1.2, ">=", "≥ 1/1.2 (suanli within 1.2×)"),
+]
+
+
+def targets_table(benches) -> list[str]:
+    """Every target of the issue, met or missed, from this report's medians."""
+    by_size = {b.size: b for b in benches}
+    L = ["## Targets", "", "| size | ratio | target | measured | runs (num / den) | verdict |", "|---|---|---|---|---|---|"]
+    for size, what, num, den, bound, op, wording in TARGETS:
+        b = by_size.get(size)
+        value = None if b is None else ratio(b.med(num), b.med(den))
+        runs = "–" if b is None else f"{len(b.counted(num))} / {len(b.counted(den))}"
+        if value is None:
+            verdict = "not measured"
+        else:
+            met = value <= bound if op == "<=" else value >= bound if op == ">=" else value > bound
+            verdict = "met" if met else "**missed**"
+        L.append(f"| {size} | {what} | {wording} | {fmt_ratio(value)} | {runs} | {verdict} |")
+    py = [r.wall for b in benches for r in b.counted("python")]
+    ex = [r.wall for b in benches for r in b.counted("check_example")]
+    if py and ex:
+        value = statistics.median(ex) / statistics.median(py)
+        L.append(f"| – | `suanli check` example / `python -c pass` | ≤ 10× | {value:.1f}× | {len(ex)} / {len(py)} | "
+                 f"{'met' if value <= 10 else '**missed**'} |")
+    return L
+
+
+def reproduce_lines(benches, args) -> list[str]:
+    """The command of each invocation behind this report (--report-only merges several)."""
+    this = (f"python bench/run.py --sizes {args.sizes} --repeat {args.repeat} --seed {args.seed}"
+            f"{_extra_flags(args)} --out {args.out}")
+    commands = list(dict.fromkeys(b.info.get("command", this) for b in benches))
+    if args.report_only:
+        commands.append(this + " --report-only")
+    return ["pip install -r bench/requirements.txt"] + commands
 
 
 def _extra_flags(args) -> str:
@@ -525,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="bench/RESULTS.md", help="the Markdown table to write")
     ap.add_argument("--skip", default="", help="comma list of baselines to skip: highs,pulp,linopy")
     ap.add_argument("--baseline-rounds", type=int, default=None,
-                    help="run the PuLP and linopy baselines in the first K rounds only (default: every round)")
+                    help="run the PuLP and linopy baselines in the last K rounds only (default: every round)")
     ap.add_argument("--check-only", default="", help="comma list of sizes measured by `suanli check` only "
                     "(parse + compile throughput; e.g. XL, whose LP is beyond this machine)")
     ap.add_argument("--probe-rounds", type=int, default=1,
@@ -546,12 +589,13 @@ def main(argv: list[str] | None = None) -> int:
     for size in args.sizes.split(","):
         b = SizeBench(size.strip().upper(), args.seed, out, set(filter(None, args.skip.split(","))), args.timeout,
                       check_only=size.strip().upper() in args.check_only.upper().split(","))
+        b.info["command"] = " ".join(["python", "bench/run.py", *(argv if argv is not None else sys.argv[1:])])
         print(f"[{b.size}] preparing", file=sys.stderr, flush=True)
         b.prepare()
         benches.append(b)
         for i in range(args.repeat):
             print(f"[{b.size}] round {i + 1}/{args.repeat}", file=sys.stderr, flush=True)
-            b.round(probe=i < args.probe_rounds, baselines=args.baseline_rounds is None or i < args.baseline_rounds)
+            b.round(probe=i < args.probe_rounds, baselines=args.baseline_rounds is None or i >= args.repeat - args.baseline_rounds)
             Path(args.out).write_text(report(benches, args, started), encoding="utf-8")  # partial results survive
     return finish(benches, args)
 
