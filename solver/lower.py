@@ -24,7 +24,9 @@ from suanli.solver.sparse import Family, SortedCoo, SparseProgram
 RANGE_LIMIT = 1e9
 
 
-def lower(program: Program, relax: bool = False) -> SparseProgram:
+def lower(program: Program, relax: bool = False, tight: bool = True) -> SparseProgram:
+    """`tight=False` gives every site row the plain big-M fallback instead of the
+    smallest M we can prove (for bench/milp.py, which measures what that buys)."""
     ix = Index(program)
     cols = build_columns(ix)
     pairs = pair_tables(ix)
@@ -39,7 +41,7 @@ def lower(program: Program, relax: bool = False) -> SparseProgram:
     require_rows(rb, program, mv)
     obj_ids, obj_vals = mv.linexpr(program.objective.expr)
     notes: list[str] = []
-    site_rows(rb, ix, cols, program.objective.sense, (obj_ids, obj_vals), notes)
+    site_rows(rb, ix, cols, program.objective.sense, (obj_ids, obj_vals), notes, tight)
     return _assemble(ix, cols, rb, mv, relax, (obj_ids, obj_vals), notes)
 
 

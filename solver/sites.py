@@ -22,7 +22,7 @@ from suanli.solver.index import Index
 BIG_MIN = 1e6
 
 
-def site_rows(rb, ix: Index, c: Columns, sense: str, obj, notes: list[str]) -> None:
+def site_rows(rb, ix: Index, c: Columns, sense: str, obj, notes: list[str], tight: bool = True) -> None:
     site_n = np.flatnonzero(c.openmap[c.n_r] >= 0)
     if len(site_n) == 0:
         return
@@ -30,7 +30,7 @@ def site_rows(rb, ix: Index, c: Columns, sense: str, obj, notes: list[str]) -> N
     m_dem = _demand_bound(ix, c)[site_n]
     forced = _forced_regions(rb, ix, c, sense, obj)[c.n_r[site_n]]
     big = max(BIG_MIN, 100.0 * float(m_dem.max(initial=0.0)))
-    m = np.minimum(m_cap, np.where(forced, np.inf, m_dem))
+    m = np.minimum(m_cap, np.where(forced, np.inf, m_dem)) if tight else np.full(len(site_n), np.inf)
     fallback = ~np.isfinite(m)
     m[fallback] = big
     k = len(site_n)
