@@ -63,10 +63,9 @@ def solve_program(program: Program, config: SolveConfig = SolveConfig(), watch: 
         opts = lambda: _options(config, deadline, tmp)
         keep = {"keep": True} if sp.relaxed and backend.NAME == "highs" else {}  # for warm re-runs
         first = backend.solve(sp, opts(), **keep)
-        if not first.status.has_solution:
-            watch.lap("solver", f"{backend.NAME}: {first.status.value}")
-            return _no_plan(program, sp, first, config)
         watch.lap("solver", f"{backend.NAME}: {first.status.value}")
+        if not first.status.has_solution:
+            return _no_plan(program, sp, first, config)
         if sp.relaxed:
             x, shadow = _finish_lp(sp, first, opts, config)
         else:
