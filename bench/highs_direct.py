@@ -23,8 +23,9 @@ import highspy  # noqa: E402
 
 def solve(path: str, run: bool = True) -> dict:
     t_import = time.perf_counter() - T0
-    h = highspy.Highs()
-    h.silent()
+    from suanli.solver.quiet import new_highs  # the banner must not reach stdout
+
+    h = new_highs()
     h.setOptionValue("threads", 1)
     h.setOptionValue("presolve", "on")
     t = time.perf_counter()

@@ -16,6 +16,7 @@ import numpy as np
 
 from suanli.solver.backend import Backend, SolveOptions, SolveResult, Status, gap_of
 from suanli.solver.sparse import SparseProgram
+from suanli.solver.quiet import new_highs, stdout_silenced
 from suanli.solver.watchdog import Progress, poll_until
 
 INF = 1e30  # what we hand HiGHS for an infinite bound (kHighsInf is 1e30-ish too)
@@ -24,8 +25,7 @@ INF = 1e30  # what we hand HiGHS for an infinite bound (kHighsInf is 1e30-ish to
 def build_highs(sp: SparseProgram, names: bool = False):
     import highspy
 
-    h = highspy.Highs()
-    h.silent()
+    h = new_highs()
     if names and sp.names_ctx is not None:
         h.passModel(_highs_lp(sp, names=True))
     else:  # straight from the arrays: no HighsLp vectors to fill and copy again
@@ -85,7 +85,9 @@ def write_model(sp: SparseProgram, path: str, fmt: str) -> None:
     h = build_highs(sp, names=True)
     with owned_tempdir() as tmp:
         staged = os.path.join(tmp, f"program.{fmt}")
-        if h.writeModel(staged) != highspy.HighsStatus.kOk or not os.path.isfile(staged):
+        with stdout_silenced():
+            written = h.writeModel(staged)
+        if written != highspy.HighsStatus.kOk or not os.path.isfile(staged):
             raise OSError(f"HiGHS could not write the {fmt.upper()} file")
         try:
             shutil.copyfile(staged, path)
