@@ -38,9 +38,12 @@ class CompileResult:
 
 
 def compile_spec(path: str, scenario: str | None = None, overrides=(),
-                 max_bytes: int = DEFAULT_MAX_BYTES, watch: Stopwatch = SILENT) -> CompileResult:
+                 max_bytes: int = DEFAULT_MAX_BYTES, watch: Stopwatch = SILENT, *,
+                 text: str | None = None, base: str | None = None) -> CompileResult:
+    """`text`: compile this spec text, named `path` and standing in directory
+    `base` (default the working directory) for its imports, instead of a file."""
     diags = DiagnosticBag()
-    sources = resolve_imports(path, diags, max_bytes)
+    sources = resolve_imports(path, diags, max_bytes, text=text, base=base)
     watch.lap("read_parse", f"read and parsed {len(sources.texts)} file(s), "
               f"{sum(len(t) for t in sources.texts.values()):,} characters")
     if diags.has_errors or not sources.modules:
@@ -81,9 +84,10 @@ def _emit(world, decls, path, scenario, diags: DiagnosticBag) -> ir.Program | No
 
 
 def load(path: str, scenario: str | None = None, overrides=(),
-         max_bytes: int = DEFAULT_MAX_BYTES, watch: Stopwatch = SILENT) -> ir.Program:
+         max_bytes: int = DEFAULT_MAX_BYTES, watch: Stopwatch = SILENT, *,
+         text: str | None = None, base: str | None = None) -> ir.Program:
     """Compile a spec to the IR or raise CompileError with every diagnostic."""
-    result = compile_spec(path, scenario, overrides, max_bytes, watch)
+    result = compile_spec(path, scenario, overrides, max_bytes, watch, text=text, base=base)
     if result.program is None:
         error = CompileError(result.diagnostics)
         error.sources = result.sources  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from suanli.diagnostics import CompileError, DiagnosticBag, Label, error
 from suanli.grammar import ast
 from suanli.grammar.parser import parse
-from suanli.grammar.source import read_source
+from suanli.grammar.source import read_source, source_text
 
 DEFAULT_MAX_BYTES = 32_000_000
 
@@ -29,11 +29,16 @@ class Sources:
 
 
 def resolve_imports(root_path: str, diags: DiagnosticBag,
-                    max_bytes: int = DEFAULT_MAX_BYTES) -> Sources:
+                    max_bytes: int = DEFAULT_MAX_BYTES, text: str | None = None,
+                    base: str | None = None) -> Sources:
+    """`text`: the root spec's text instead of reading `root_path` (the Python
+    API's spec text); it then stands as a file named `root_path` in `base`
+    (default: the working directory), which its imports resolve against."""
     sources = Sources()
-    root_dir = os.path.dirname(os.path.realpath(root_path))
+    real_root = root_path if text is None else os.path.join(os.path.abspath(base or "."), root_path)
+    root_dir = os.path.dirname(os.path.realpath(real_root))
     loader = _Loader(root_dir, sources, diags, max_bytes)
-    loader.load(root_path, chain=[], display=root_path)
+    loader.load(real_root, chain=[], display=root_path, text=text)
     return sources
 
 
@@ -45,11 +50,15 @@ class _Loader:
         self.max_bytes = max_bytes
         self.loaded: set[str] = set()
 
-    def load(self, path: str, chain: list[tuple[str, ast.Import | None]], display: str) -> None:
+    def load(self, path: str, chain: list[tuple[str, ast.Import | None]], display: str,
+             text: str | None = None) -> None:
         real = os.path.realpath(path)
         self.loaded.add(real)
         try:
-            text = read_source(path, max_bytes=self.max_bytes - self.sources.total_bytes)
+            if text is None:
+                text = read_source(path, max_bytes=self.max_bytes - self.sources.total_bytes)
+            else:
+                text = source_text(display, text, self.max_bytes)
         except CompileError as exc:
             self.diags.extend(exc.diagnostics)
             return

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from suanli.errors import InvalidPlan
 
 SCHEMA_VERSION = 1
 PlanStatus = Literal["optimal", "feasible", "infeasible", "time_limit", "error"]
@@ -161,6 +164,37 @@ class Plan(_M):
     infeasibility: list[Infeasibility] = []
     warnings: list[PlanWarning] = []
 
+    @classmethod
+    def from_json(cls, source) -> "Plan":
+        """A plan from JSON text or a JSON file (path); InvalidPlan otherwise."""
+        plan = as_plan(source)
+        return plan if type(plan) is cls else cls.model_validate(plan.model_dump())
+
+    def to_json(self) -> str:
+        """The plan JSON, byte for byte what `suanli solve --format json` prints."""
+        return dumps(self)
+
+    @property
+    def has_plan(self) -> bool:
+        """A plan was found (status optimal or feasible)."""
+        return self.status in ("optimal", "feasible")
+
+    @property
+    def asserts_hold(self) -> bool:
+        """Every mandatory (non-advisory) assert holds: `suanli solve` exits 0, not 1."""
+        return all(a.passed or a.advisory for a in self.asserts)
+
+    def to_frames(self) -> dict:
+        """The plan as pandas DataFrames (needs `pip install 'suanli[pandas]'`)."""
+        from suanli.solver.frames import plan_frames
+
+        return plan_frames(self)
+
+    def _repr_html_(self) -> str:
+        from suanli.solver.plan_html import plan_html
+
+        return plan_html(self)
+
 
 def round_sig(v: float) -> float | int:
     if isinstance(v, bool) or isinstance(v, int):
@@ -205,6 +239,37 @@ def dumps(plan: Plan) -> str:
 
 def loads(text: str) -> Plan:
     return Plan.model_validate(json.loads(text))
+
+
+def read_plan(path) -> Plan:
+    """The Plan in a JSON file; InvalidPlan (worded as the CLI says it) otherwise."""
+    path = os.fspath(path)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidPlan(f"cannot read plan {path}: {exc}") from None
+    return parse_plan(text, path)
+
+
+def parse_plan(text: str, name: str = "the text") -> Plan:
+    """The Plan in JSON text; InvalidPlan naming `name` when it is not one."""
+    try:
+        return loads(text)
+    except (ValueError, ValidationError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InvalidPlan(f"{name} is not a plan: {first}") from None
+
+
+def as_plan(plan) -> Plan:
+    """A Plan from a Plan, a plan JSON file (path) or JSON text."""
+    if isinstance(plan, Plan):
+        return plan
+    if isinstance(plan, str) and plan.lstrip("\ufeff \t\r\n").startswith("{"):
+        return parse_plan(plan)
+    if isinstance(plan, (str, os.PathLike)):
+        return read_plan(plan)
+    raise TypeError(f"a plan is a Plan, a plan JSON path or JSON text, not {type(plan).__name__}")
 
 
 def json_schema() -> dict:

@@ -40,13 +40,14 @@ def compile_options(args) -> dict:
 
 
 def run(args) -> int:
-    from suanli.compiler.pipeline import compile_spec
+    from suanli import api
 
     all_diags, sources = [], {}
     for path in args.files:
-        result = compile_spec(path, **compile_options(args))
-        all_diags.extend(result.diagnostics)
-        sources.update(result.sources)
+        diags = api.check(api.SpecFile(path), **compile_options(args))
+        all_diags.extend(diags)
+        for d in diags[:1]:
+            sources.update(d.sources or {})
     errors = sum(d.severity is Severity.ERROR for d in all_diags)
     warnings = sum(d.severity is Severity.WARNING for d in all_diags)
     if args.format == "json":

@@ -46,8 +46,13 @@ def run(args) -> int:
 
 
 def _run(args) -> int:
-    from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, CommandError, default_format, emit
-    from suanli.solver.diff import diff_dumps, diff_plans, parse_increase
+    """Arguments -> one `suanli.api.diff` call -> one format (and the budget's exit code)."""
+    from suanli import api
+    from suanli.diagnostics import CompileError
+    from suanli.errors import InvalidPlan
+    from suanli.solver.cli_common import (EXIT_ASSERT, EXIT_INVALID, EXIT_OK, CommandError, default_format, emit,
+                                          print_diagnostics)
+    from suanli.solver.diff import diff_dumps, parse_increase
     from suanli.solver.diff_render import render_diff
 
     limit = None
@@ -58,9 +63,15 @@ def _run(args) -> int:
             raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
     if args.time_limit is not None and not args.time_limit > 0:
         raise CommandError("suanli: --time-limit must be a positive number of seconds", EXIT_INVALID)
-    old = plan_or_spec(args.old, args)
-    new = plan_or_spec(args.new, args)
-    diff = diff_plans(old, new, limit)
+    try:
+        diff = api.diff(api.SpecFile(args.old), api.SpecFile(args.new), max_increase=limit,
+                        scenario=args.scenario, overrides=args.overrides, solver=args.solver,
+                        time_limit=args.time_limit, max_bytes=getattr(args, "max_bytes", None))
+    except InvalidPlan as exc:
+        raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
+    except CompileError as exc:
+        print_diagnostics(exc)
+        raise CommandError("", EXIT_INVALID) from None
     fmt = default_format(args.format, args.output)
     emit(diff_dumps(diff) if fmt == "json" else render_diff(diff, fmt), args.output)
     if diff.budget is not None and diff.budget.exceeded:
@@ -70,50 +81,18 @@ def _run(args) -> int:
 
 
 def is_plan_file(path: str) -> bool:
-    """A `.json` file, or any file whose first non-blank character is `{`."""
-    if path.lower().endswith(".json"):
-        return True
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError:
-        return False
-    return head.startswith(b"{")
+    from suanli.api import is_plan_file as plan_file
+
+    return plan_file(path)
 
 
 def read_plan(path: str):
-    from pydantic import ValidationError
-
+    """The plan in `path`, or CommandError(2) worded for the user."""
+    from suanli.errors import InvalidPlan
     from suanli.solver.cli_common import EXIT_INVALID, CommandError
-    from suanli.solver.plan import loads
+    from suanli.solver.plan import read_plan as read
 
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"suanli: cannot read plan {path}: {exc}", EXIT_INVALID) from None
-    try:
-        return loads(text)
-    except (ValueError, ValidationError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CommandError(f"suanli: {path} is not a plan: {first}", EXIT_INVALID) from None
-
-
-def plan_or_spec(path: str, args):
-    """The plan in `path`, or the plan of solving the spec in `path`."""
-    if is_plan_file(path):
-        return read_plan(path)
-    from suanli.solver.cli_common import load_program
-    from suanli.solver.plan import PlanWarning
-    from suanli.solver.solve import SolveConfig, solve_program
-
-    program = load_program(args, path)
-    config = SolveConfig(solver=getattr(args, "solver", "highs"), time_limit=getattr(args, "time_limit", None))
-    outcome = solve_program(program, config)
-    plan = outcome.plan
-    if outcome.violations and plan.status in ("optimal", "feasible"):
-        plan = plan.model_copy(update={
-            "status": "error", "message": "the solver's answer failed independent verification",
-            "objective": None,
-            "warnings": plan.warnings + [PlanWarning(code="V001", message=v) for v in outcome.violations]})
-    return plan
+        return read(path)
+    except InvalidPlan as exc:
+        raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None

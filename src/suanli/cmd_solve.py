@@ -55,10 +55,8 @@ def add_arguments(parser) -> None:
     add_compile_options(parser)
 
 
-def _config(args):
+def _check_args(args) -> None:
     from suanli.solver.cli_common import EXIT_INVALID, CommandError
-    from suanli.solver.solve import SolveConfig
-    from suanli.solver.watchdog import progress_wanted
 
     if args.time_limit is not None and not args.time_limit > 0:
         raise CommandError("suanli: --time-limit must be a positive number of seconds", EXIT_INVALID)
@@ -66,9 +64,6 @@ def _config(args):
         raise CommandError("suanli: --gap must be in [0, 1)", EXIT_INVALID)
     if args.threads < 1:
         raise CommandError("suanli: --threads must be at least 1", EXIT_INVALID)
-    return SolveConfig(solver=args.solver, time_limit=args.time_limit, gap=args.gap, threads=args.threads,
-                       relax=args.relax, write_lp=args.write_lp, write_mps=args.write_mps,
-                       progress=progress_wanted(args.progress), tie_break=args.tie_break)
 
 
 def run(args) -> int:
@@ -83,23 +78,14 @@ def run(args) -> int:
 
 
 def _run(args) -> int:
-    from suanli.compiler import pipeline  # noqa: F401 - loaded here so `imports` holds every import
-    from suanli.solver.cli_common import load_program
-    from suanli.solver.solve import solve_program
+    """Arguments -> one `suanli.api.solve` call -> the budget gate -> one format."""
     from suanli.stopwatch import Stopwatch
-
-    from suanli.solver.cli_common import EXIT_NOT_WRITTEN, CommandError
 
     watch = Stopwatch(echo=args.progress)
     watch.lap("imports", "loaded suanli (imports)")
-    config = _config(args)
+    _check_args(args)
     baseline, limit = _gate_options(args)
-    program = _load(args, watch) if args.format in CI_FORMATS else load_program(args, args.file, watch)
-    try:
-        outcome = solve_program(program, config, watch)
-    except OSError as exc:  # --write-lp / --write-mps
-        raise CommandError(f"suanli: {exc}", EXIT_NOT_WRITTEN) from None
-    plan, code = _finish(outcome)
+    plan, code = _solve(args, watch)
     budget = None
     if baseline is not None:
         plan, code, budget = _gate(plan, code, baseline, limit)
@@ -108,6 +94,36 @@ def _run(args) -> int:
     if args.progress:
         print(watch.summary(), file=sys.stderr)
     return code
+
+
+def _solve(args, watch):
+    """(plan, exit code): the API's plan, or the plan its error carries, reported on stderr."""
+    from suanli import api
+    from suanli.compiler import pipeline  # noqa: F401 - loaded here so `imports` holds every import
+    from suanli.diagnostics import CompileError
+    from suanli.errors import Infeasible, NoPlan
+    from suanli.solver.cli_common import (EXIT_ASSERT, EXIT_INFEASIBLE, EXIT_INVALID, EXIT_NO_PLAN,
+                                          EXIT_NOT_WRITTEN, EXIT_OK, CommandError)
+    from suanli.solver.watchdog import progress_wanted
+
+    try:
+        plan = api.solve(args.file, scenario=args.scenario, overrides=args.overrides, solver=args.solver,
+                         time_limit=args.time_limit, gap=args.gap, relax=args.relax, threads=args.threads,
+                         max_bytes=getattr(args, "max_bytes", None), tie_break=args.tie_break, write_lp=args.write_lp,
+                         write_mps=args.write_mps, progress=progress_wanted(args.progress), stopwatch=watch)
+    except CompileError as exc:
+        _compile_failed(exc, args)
+        raise CommandError("", EXIT_INVALID) from None
+    except Infeasible as exc:
+        _say_infeasible(exc)
+        return exc.plan, EXIT_INFEASIBLE
+    except NoPlan as exc:
+        _say_no_plan(exc)
+        return exc.plan, EXIT_NO_PLAN
+    except OSError as exc:  # --write-lp / --write-mps
+        raise CommandError(f"suanli: {exc}", EXIT_NOT_WRITTEN) from None
+    _say_failed_asserts(plan)
+    return plan, EXIT_OK if plan.asserts_hold else EXIT_ASSERT
 
 
 def _gate_options(args):
@@ -148,57 +164,43 @@ def _gate(plan, code, baseline, limit):
     return plan, code, budget
 
 
-def _load(args, watch):
-    """Compile; on errors, also report the diagnostics in the CI format."""
-    from suanli.compiler import load
-    from suanli.diagnostics import CompileError, render_all
+def _compile_failed(exc, args) -> None:
+    """The diagnostics on stderr; with a CI format, also in that format."""
     from suanli.solver import ci_formats
-    from suanli.solver.cli_common import EXIT_INVALID, CommandError, _compile_kwargs, _sources, emit
+    from suanli.solver.cli_common import EXIT_INVALID, _sources, emit, print_diagnostics
 
-    try:
-        return load(args.file, **_compile_kwargs(args), watch=watch)
-    except CompileError as exc:
-        diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
-        sources = _sources(diags)
-        print(render_all(diags, sources), file=sys.stderr)
-        files = [args.file]
-        text = {"junit": lambda: ci_formats.diagnostics_junit(files, diags, sources),
-                "sarif": lambda: ci_formats.diagnostics_sarif(files, diags, EXIT_INVALID),
-                "github": lambda: ci_formats.diagnostics_github(files, diags)}[args.format]()
-        emit(text, args.output)
-        raise CommandError("", EXIT_INVALID) from None
+    print_diagnostics(exc)
+    if args.format not in CI_FORMATS:
+        return
+    diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
+    files = [args.file]
+    text = {"junit": lambda: ci_formats.diagnostics_junit(files, diags, _sources(diags)),
+            "sarif": lambda: ci_formats.diagnostics_sarif(files, diags, EXIT_INVALID),
+            "github": lambda: ci_formats.diagnostics_github(files, diags)}[args.format]()
+    emit(text, args.output)
 
 
-def _finish(outcome):
-    """The exit code, and the plan whose status agrees with it."""
-    from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_OK
-    from suanli.solver.plan import PlanWarning
+def _say_infeasible(exc) -> None:
+    print("suanli: the spec is infeasible: no plan meets every constraint", file=sys.stderr)
+    for item in exc.explanation:
+        print(f"  - {item.message}" + (f"  [{item.location}]" if item.location and item.location not in item.message else ""), file=sys.stderr)
 
-    plan = outcome.plan
-    if plan.status == "infeasible":
-        print("suanli: the spec is infeasible: no plan meets every constraint", file=sys.stderr)
-        for item in plan.infeasibility:
-            print(f"  - {item.message}" + (f"  [{item.location}]" if item.location and item.location not in item.message else ""), file=sys.stderr)
-        return plan, EXIT_INFEASIBLE
-    if plan.status not in ("optimal", "feasible"):
-        print(f"suanli: no plan: {plan.message}", file=sys.stderr)
-        return plan, EXIT_NO_PLAN
-    if outcome.violations:
+
+def _say_no_plan(exc) -> None:
+    if exc.violations:
         print("suanli: the solver's answer failed verification; no plan is reported:", file=sys.stderr)
-        for v in outcome.violations:
+        for v in exc.violations:
             print(f"  - {v}", file=sys.stderr)
-        bad = plan.model_copy(update={
-            "status": "error", "message": "the solver's answer failed independent verification",
-            "objective": None, "warnings": plan.warnings + [PlanWarning(code="V001", message=v)
-                                                            for v in outcome.violations]})
-        return bad, EXIT_NO_PLAN
-    failed = [a for a in plan.asserts if not a.passed and not a.advisory]
+    else:
+        print(f"suanli: no plan: {exc.plan.message}", file=sys.stderr)
+
+
+def _say_failed_asserts(plan) -> None:
     for a in plan.asserts:
         if not a.passed:
             kind = "advisory assert" if a.advisory else "assert"
             print(f"suanli: {kind} {a.name} fails at {a.location}: value {a.value} {a.unit}",
                   file=sys.stderr)
-    return plan, EXIT_ASSERT if failed else EXIT_OK
 
 
 def _output(plan, args, code: int = 0, budget=None) -> None:

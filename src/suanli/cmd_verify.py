@@ -21,17 +21,21 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, CommandError, load_program
-    from suanli.solver.verify import verify
+    """Arguments -> one `suanli.api.verify` call -> the violations on stdout."""
+    from suanli import api
+    from suanli.diagnostics import CompileError
+    from suanli.errors import InvalidPlan
+    from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, print_diagnostics
 
     try:
-        plan = _read_plan(args.plan)
-        program = load_program(args, args.file)
-    except CommandError as exc:
-        if str(exc):
-            print(str(exc), file=sys.stderr)
-        return exc.code
-    violations = verify(program, plan)
+        violations = api.verify(api.SpecFile(args.file), api.SpecFile(args.plan), scenario=args.scenario,
+                                overrides=args.overrides, max_bytes=getattr(args, "max_bytes", None))
+    except InvalidPlan as exc:
+        print(f"suanli: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except CompileError as exc:
+        print_diagnostics(exc)
+        return EXIT_INVALID
     if violations:
         print(f"{args.plan}: {len(violations)} violation(s) of {args.file}:")
         for v in violations:
@@ -39,21 +43,3 @@ def run(args) -> int:
         return EXIT_ASSERT
     print(f"{args.plan}: the plan satisfies {args.file}")
     return EXIT_OK
-
-
-def _read_plan(path: str):
-    from pydantic import ValidationError
-
-    from suanli.solver.cli_common import EXIT_INVALID, CommandError
-    from suanli.solver.plan import loads
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"suanli: cannot read plan {path}: {exc}", EXIT_INVALID) from None
-    try:
-        return loads(text)
-    except (ValueError, ValidationError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CommandError(f"suanli: {path} is not a plan: {first}", EXIT_INVALID) from None
