@@ -254,3 +254,17 @@ def test_the_done_when_command_prints_the_regions_table():
     assert lines[0].split()[:3] == ["region", "open", "nodes"]
     assert any(line.split()[1:3] == ["qingyang", "True"] for line in lines[1:])
     assert out.stderr == ""
+
+
+def test_the_testing_kit_solves_through_the_public_api(monkeypatch):
+    import suanli.api
+    import suanli.testing as sst
+
+    calls = []
+    real = suanli.api.solve
+    monkeypatch.setattr(suanli.api, "solve", lambda spec, **kw: calls.append(spec) or real(spec, **kw))
+    sst._solve_cached.cache_clear()
+    plan = sst.solve(CI / "base.spec", sst.scale_prices(CI / "base.spec", 2))
+    assert len(calls) == 1 and plan.has_plan and plan.spec == str(CI / "base.spec")
+    source = (ROOT / "src" / "suanli" / "testing.py").read_text(encoding="utf-8")
+    assert "solve_program" not in source and "compile_spec" not in source

@@ -150,7 +150,7 @@ def checked_plan(outcome):
             "objective": None, "warnings": plan.warnings + [PlanWarning(code="V001", message=v)
                                                             for v in outcome.violations]})
         raise NoPlan("the solver's answer failed verification; no plan is reported",
-                     "error", bad, outcome.violations)
+                     "error", bad, outcome.violations, unverified_plan=plan)
     return plan
 
 

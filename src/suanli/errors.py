@@ -54,12 +54,14 @@ class Infeasible(SuanliError):
 class NoPlan(SuanliError):
     """The solver gave no plan: a time limit without a solution, an unbounded
     objective, a solver failure, or an answer that failed verification
-    (`violations`). `status` is the plan's (or the solver's) status; `plan`,
-    when there is one, is the plan JSON the CLI would print."""
+    (`violations`; `unverified_plan` is that answer, for debugging). `status`
+    is the plan's (or the solver's) status; `plan`, when there is one, is the
+    plan JSON the CLI would print."""
 
     def __init__(self, message: str, status: str, plan: Optional[Any] = None,
-                 violations: Sequence[str] = ()):
+                 violations: Sequence[str] = (), unverified_plan: Optional[Any] = None):
         self.plan = plan
+        self.unverified_plan = unverified_plan
         self.status = status
         self.violations = list(violations)
         super().__init__(message)

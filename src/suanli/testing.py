@@ -31,7 +31,6 @@ import functools
 import math
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, Union
@@ -223,13 +222,9 @@ def programs(**knobs):
 
 
 def _compile_text(text: str):
-    from suanli.compiler.pipeline import load
+    from suanli import api
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "generated.spec")
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        return load(path)
+    return api.load(text)
 
 
 # ====================================================================== spec sources
@@ -257,40 +252,30 @@ def _source(spec: SpecLike) -> _Source:
     return _Source(normalize_text(spec), None, "spec")
 
 
-def _compile(src: _Source, scenario=None, overrides=(), removed_links=()):
-    """(compile_spec result, the root path compiled): the source, links removed first."""
-    from suanli.compiler.pipeline import compile_spec
+def _spec_arg(src: _Source, removed_links=()):
+    """What `suanli.api` compiles for `src` (links removed first): (spec, base, its name there).
+
+    A file without changes is compiled as itself; changed text stands where its
+    file is (its imports resolve there), or in the working directory."""
+    from suanli.api import TEXT_NAME, SpecFile
 
     if src.path is not None and not removed_links:
-        return compile_spec(src.path, scenario, tuple(overrides)), src.path
+        return SpecFile(src.path), None, src.path
     text = _remove_links(src.text, removed_links) if removed_links else src.text
-    if src.path is not None and re.search(r"^[ \t]*import\b", text, re.M):
-        # imports resolve relative to the root: write the perturbed root beside it
-        folder = os.path.dirname(os.path.abspath(src.path))
-        handle, path = tempfile.mkstemp(suffix=".spec", prefix=".suanli-perturbed-", dir=folder)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            return compile_spec(path, scenario, tuple(overrides)), path
-        finally:
-            os.unlink(path)
-    with tempfile.TemporaryDirectory(prefix="suanli-") as tmp:
-        path = os.path.join(tmp, os.path.basename(src.path or "spec.spec"))
-        Path(path).write_text(text, encoding="utf-8")
-        return compile_spec(path, scenario, tuple(overrides)), path
+    base = os.path.dirname(os.path.abspath(src.path)) if src.path is not None else None
+    return text, base, TEXT_NAME
 
 
 @functools.lru_cache(maxsize=32)
 def _base(src: _Source, scenario: Optional[str]):
-    """The compiled IR and parsed root module of an unperturbed spec."""
-    from suanli.diagnostics import CompileError
+    """The compiled IR and parsed root module of an unperturbed spec (CompileError otherwise)."""
+    from suanli import api
     from suanli.grammar.parser import parse
 
-    result, _ = _compile(src, scenario)
-    if result.program is None:
-        raise CompileError(result.diagnostics)
+    spec, base, _ = _spec_arg(src)
+    program = api.load(spec, scenario=scenario, base=base)
     module, _ = parse(src.text, src.name)
-    return result.program, module
+    return program, module
 
 
 # ====================================================================== text edits
@@ -712,28 +697,44 @@ def solve(spec: SpecLike, perturbation: Optional[Perturbation] = None, *, scenar
 @functools.lru_cache(maxsize=256)
 def _solve_cached(src: _Source, perturbation, scenario, solver, relax, gap, time_limit,
                   tie_break) -> SolvedPlan:
-    from suanli.solver.solve import SolveConfig, solve_program
-
+    """One solve through the public API (`suanli.solve`), the plan named after `src`."""
     p = perturbation or Perturbation("none", "no perturbation")
-    result, compiled = _compile(src, scenario, p.overrides, p.removed_links)
+    spec, base, compiled = _spec_arg(src, p.removed_links)
     named = (lambda text: text.replace(compiled, src.name)) if compiled != src.name else (lambda text: text)
     changed = p.apply(src.text) if perturbation is not None else src.text
-    if result.program is None:
-        messages = tuple(named(f"{d.span}: {d.message}" if d.span else d.message)
-                         for d in result.diagnostics if d.severity.value == "error")
+    plan, violations, messages = _api_solve(spec, base, named, scenario=scenario, overrides=p.overrides,
+                                            solver=solver, relax=relax, gap=gap, time_limit=time_limit,
+                                            tie_break=tie_break)
+    if plan is None:
         plan = _as_solved(_error_plan(src.name, solver, "the perturbed spec does not compile: "
                                       + "; ".join(messages)))
-        plan._context = _Context(src.name, src.text, changed, perturbation, (), messages)
-        return plan
-    config = SolveConfig(solver=solver, time_limit=time_limit, gap=gap, relax=relax, tie_break=tie_break)
-    outcome = solve_program(result.program, config)
-    plan = _as_solved(outcome.plan)
-    plan.spec = src.name  # not the temporary copy that was compiled
-    for item in (*plan.requires, *plan.asserts, *plan.infeasibility, *plan.warnings):
-        item.location = named(item.location) if item.location else item.location
-    violations = tuple(named(v) for v in outcome.violations)
-    plan._context = _Context(src.name, src.text, changed, perturbation, violations)
+    else:
+        plan = _as_solved(plan)
+        plan.spec = src.name  # not the text or copy that was compiled
+        for item in (*plan.requires, *plan.asserts, *plan.infeasibility, *plan.warnings):
+            item.location = named(item.location) if item.location else item.location
+    plan._context = _Context(src.name, src.text, changed, perturbation, violations, messages)
     return plan
+
+
+def _api_solve(spec, base, named, **options):
+    """(plan or None, the verifier's findings, compile errors): the plan whatever its status;
+    a plan that failed verification is kept as solved, its violations reported beside it."""
+    from suanli import api
+    from suanli.diagnostics import CompileError
+    from suanli.errors import Infeasible, NoPlan
+
+    try:
+        return api.solve(spec, base=base, **options), (), ()
+    except CompileError as exc:
+        return None, (), tuple(named(f"{d.span}: {d.message}" if d.span else d.message)
+                               for d in exc.diagnostics if d.severity.value == "error")
+    except Infeasible as exc:
+        return exc.plan, (), ()
+    except NoPlan as exc:
+        if exc.violations:
+            return exc.unverified_plan, tuple(named(v) for v in exc.violations), ()
+        return exc.plan, (), ()
 
 
 def _as_solved(plan: Plan) -> SolvedPlan:
