@@ -208,14 +208,16 @@ def test_cli_and_api_give_byte_identical_plans(spec, monkeypatch):
 
 
 def _captured_fds(action):
-    """What `action()` writes to file descriptors 1 and 2 (the C level included)."""
+    """What `action()` writes to file descriptors 1 and 2 (the C level included);
+    files rather than pipes, so a chatty failure cannot block on a full pipe."""
+    import tempfile
+
     saved = [os.dup(1), os.dup(2)]
-    pipes = [os.pipe(), os.pipe()]
+    sinks = [tempfile.TemporaryFile(), tempfile.TemporaryFile()]
     try:
-        for fd, (_, w) in zip((1, 2), pipes):
-            sys.stdout.flush(), sys.stderr.flush()
-            os.dup2(w, fd)
-            os.close(w)
+        sys.stdout.flush(), sys.stderr.flush()
+        for fd, sink in zip((1, 2), sinks):
+            os.dup2(sink.fileno(), fd)
         action()
         sys.stdout.flush(), sys.stderr.flush()
     finally:
@@ -223,13 +225,10 @@ def _captured_fds(action):
             os.dup2(old, fd)
             os.close(old)
     out = []
-    for r, _ in pipes:
-        os.set_blocking(r, False)
-        try:
-            out.append(os.read(r, 1 << 16))
-        except BlockingIOError:
-            out.append(b"")
-        os.close(r)
+    for sink in sinks:
+        sink.seek(0)
+        out.append(sink.read())
+        sink.close()
     return out
 
 
@@ -242,6 +241,9 @@ def test_the_api_writes_nothing_to_stdout_or_stderr():
         with pytest.raises(suanli.Infeasible):
             suanli.solve(CI / "infeasible.spec")
         suanli.diff(CI / "base.spec", CI / "cost_up_small.spec")
+        suanli.solve(CI / "base.spec", solver="cbc")
+        with pytest.raises(suanli.NoPlan):
+            suanli.solve(UNBOUNDED)
 
     assert _captured_fds(everything) == [b"", b""]
 
@@ -268,3 +270,7 @@ def test_the_testing_kit_solves_through_the_public_api(monkeypatch):
     assert len(calls) == 1 and plan.has_plan and plan.spec == str(CI / "base.spec")
     source = (ROOT / "src" / "suanli" / "testing.py").read_text(encoding="utf-8")
     assert "solve_program" not in source and "compile_spec" not in source
+
+
+def test_the_fd_capture_sees_c_level_writes():
+    assert _captured_fds(lambda: (os.write(1, b"out"), os.write(2, b"err"))) == [b"out", b"err"]
