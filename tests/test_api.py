@@ -110,6 +110,10 @@ def test_check_returns_every_diagnostic_rendered_as_the_cli_does():
     assert shown.returncode == 2
     assert "\n\n".join(str(d) for d in suanli.check("tests/fixtures/ci/invalid.spec")) in shown.stderr
     assert suanli.check(EAST_WEST) == []
+    with pytest.raises(TypeError):
+        suanli.check(b"region a {}")
+    assert [d.code for d in suanli.check("region a {}\nregion a {}\n")] == [d.code for d in suanli.check(
+        "region a {}\nregion a {}\n", base=CI)]  # text: the same diagnostics wherever it stands
     warnings = suanli.check(CI / "warning.spec")
     assert warnings and all(d.severity is Severity.WARNING for d in warnings)
 
@@ -139,10 +143,13 @@ def test_no_plan_carries_the_status_and_the_plan():
     with pytest.raises(suanli.NoPlan) as info:
         suanli.solve(UNBOUNDED)
     assert info.value.status == "error" and "unbounded" in info.value.plan.message
-    with pytest.raises(suanli.NoPlan):
+    with pytest.raises(suanli.NoPlan) as info:
         suanli.explain(UNBOUNDED)
+    assert info.value.status == "unbounded" and info.value.plan is None
     with pytest.raises(ValueError):
         suanli.explain(EAST_WEST, time_limit=-1)
+    with pytest.raises(suanli.CompileError):
+        suanli.explain(CI / "invalid.spec")
 
 
 def test_a_failing_assert_is_a_plan_not_an_error():
