@@ -97,6 +97,7 @@ def test_a_bad_spec_raises_compile_error_with_its_diagnostics():
     diags = info.value.diagnostics
     assert diags and all(isinstance(d, suanli.Diagnostic) for d in diags)
     assert any(d.severity is Severity.ERROR for d in diags)
+    assert str(info.value).startswith(f"{sum(d.severity is Severity.ERROR for d in diags)} error(s)\nerror[")
     with pytest.raises(suanli.CompileError, match="cannot read"):
         suanli.solve("no/such/file.spec")
     with pytest.raises(TypeError):

@@ -77,8 +77,16 @@ def load(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence[
     if result.program is None:
         error = CompileError(_with_sources(result.diagnostics, result.sources))
         error.sources = result.sources
+        error.args = (_errors_text(error.diagnostics),)
         raise error
     return result.program
+
+
+def _errors_text(diags: list[Diagnostic], shown: int = 3) -> str:
+    """The first errors rendered as `suanli check` shows them (a traceback's last line)."""
+    errors = [d for d in diags if d.severity.value == "error"]
+    more = f"\n\n... and {len(errors) - shown} more error(s)" if len(errors) > shown else ""
+    return f"{len(errors)} error(s)\n" + "\n\n".join(str(d) for d in errors[:shown]) + more
 
 
 def _with_sources(diags, sources) -> list[Diagnostic]:
