@@ -56,18 +56,18 @@ def plan_report(plan: dict, context: Optional[ReportContext] = None) -> str:
     no_spec = "" if context.known else ('<p class="none">Carbon intensity, power caps and labels come from '
                                        "the spec: give the spec (or <code>--spec SPEC</code>) to see them.</p>\n")
     body = [f"<h1>Plan for {e(plan.get('spec', ''))}</h1>\n", tables.summary_list(plan), no_spec,
-            _section("Regions and links", _figure(graph_chart(plan, context), "No regions."),
-                     tables.regions_table(plan, context), tables.links_table(plan)),
-            _section("Cost", _figure(charts.cost_chart([("plan", plan)]), "No plan, no cost."),
-                     tables.cost_table(plan)),
-            _section("Nodes and power", '<div class="grid">',
-                     _panel(_figure(charts.nodes_chart(plan), "No nodes are built.")),
-                     _panel(_figure(charts.power_chart(plan, caps), "No power is drawn.")), "</div>\n",
-                     tables.placements_table(plan)),
+            _section("Regions and links", _figure(graph_chart(plan, context), "No regions.")),
+            _section("Cost, nodes and power", '<div class="grid">',
+                     _panel(_figure(charts.cost_chart([("plan", plan)]), "No plan, no cost.")
+                            + tables.cost_table(plan)),
+                     _panel(_figure(charts.nodes_chart(plan), "No nodes are built.")
+                            + _figure(charts.power_chart(plan, caps), "No power is drawn.")), "</div>\n"),
             _section("Requires and asserts", _figure(charts.statements_chart(plan), "No requires or asserts."),
                      tables.statements_table(plan))]
     if plan.get("years"):
         body.append(_section("Year by year", charts.years_chart(plan), _years_table(plan)))
+    body.append(_section("Regions, links and placements", tables.regions_table(plan, context),
+                         tables.links_table(plan), tables.placements_table(plan)))
     notes = tables.notes_list(plan)
     if notes:
         body.append(_section("Warnings and explanations", notes))
