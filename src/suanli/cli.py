@@ -36,6 +36,7 @@ COMMANDS = {
     "explain": "explain why a spec is infeasible, in spec terms",
     "diff": "compare two plans or specs: cost, placement, carbon",
     "report": "draw a plan (or a spec, solved first) as one self-contained HTML page",
+    "lsp": "run the language server for editors (LSP over stdio)",
 }
 
 
