@@ -53,3 +53,16 @@ def test_cjk_region_names_keep_table_columns_aligned(tmp_path):
     for row in rows:
         cell = re.search(r"\s(yes|no)\s", row)
         assert wcswidth(row[:cell.start() + 1]) == column, (header, row)
+
+
+def test_carets_stay_under_the_error_after_cjk_names(tmp_path):
+    spec = tmp_path / "cjk.spec"
+    spec.write_text("region 贵州 { pue = 1 kW }\n", encoding="utf-8")
+    done = suanli("check", spec)
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    source = next(k for k, line in enumerate(lines) if line.startswith("1 | region 贵州"))
+    code_line, caret_line = lines[source], lines[source + 1]
+    caret = caret_line.index("^")
+    assert wcswidth(caret_line[:caret]) == wcswidth(code_line[:code_line.index("1 kW")])
+    assert caret_line[caret:].split()[0] == "^" * wcswidth("1 kW")
