@@ -114,6 +114,8 @@ def test_hover_property_name_quantity(session):
     assert "6e+07 J/s" in qty["contents"]["value"] and "60 MW" in qty["contents"]["value"]
     price = client.request("textDocument/hover", {**doc(uri), "position": pos(SPEC, "0.65 CNY/kWh", 0, 1)})
     assert "1.80556e-07 CNY/J" in price["contents"]["value"]
+    metric = client.request("textDocument/hover", {**doc(uri), "position": pos(SPEC, "compute(ai, west)", 0, 2)})
+    assert "**compute** (metric, compute rate)" in metric["contents"]["value"]
 
 
 def test_definition_and_references(session):

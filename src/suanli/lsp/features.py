@@ -12,7 +12,7 @@ from suanli.compiler import units
 from suanli.compiler.schema import SCHEMAS
 from suanli.grammar import ast
 from suanli.lsp.index import FileIndex, Workspace, contains, import_at, name_at
-from suanli.lsp.propdocs import PROPERTY_DOCS
+from suanli.lsp.propdocs import METRIC_DOCS, PROPERTY_DOCS
 
 METRIC_NAMES = ("cost", "cost.site", "cost.capex", "cost.opex", "cost.energy", "cost.network", "cost.carbon",
                 "energy", "renewable_energy", "carbon", "nodes", "compute", "storage", "memory", "power",
@@ -82,9 +82,31 @@ def hover(ws: Workspace, path: str, line: int, col: int) -> Optional[str]:
     hit = name_at(idx, line, col)
     if hit is not None and ws.definitions(hit[0]):
         return declaration_hover(ws, hit[0])
+    metric = metric_at(idx, line, col)
+    if metric is not None:
+        dim, meaning = METRIC_DOCS[metric]
+        return f"**{metric}** (metric, {dim})\n\n{meaning}\n\nSee docs/reference.md#metrics."
     if found:
         return quantity_hover(found[1].value)
     return None
+
+
+def metric_at(idx: FileIndex, line: int, col: int) -> Optional[str]:
+    for func, span in idx.calls:
+        if contains(span, line, col) and func in METRIC_DOCS:
+            return func
+    hit = name_at(idx, line, col)
+    if hit is None:
+        return None
+    dotted = _dotted_at(idx.text, hit[1])
+    return dotted if dotted in METRIC_DOCS else None
+
+
+def _dotted_at(text: str, span) -> str:
+    """`cost.site` when the name under the cursor starts a dotted metric name."""
+    line = text.split("\n")[span.line - 1]
+    match = re.match(r"[\w.]+", line[span.col - 1:])
+    return match.group(0) if match else ""
 
 
 def declaration_hover(ws: Workspace, name: str) -> str:

@@ -43,6 +43,7 @@ class FileIndex:
     uses: list[tuple[str, Span]] = field(default_factory=list)
     imports: list[tuple[str, Span]] = field(default_factory=list)  # (resolved path, span of the string)
     blocks: list[tuple[str, Span]] = field(default_factory=list)  # (declaration kind, block span)
+    calls: list[tuple[str, Span]] = field(default_factory=list)  # metric or domain function names
 
 
 def index_text(path: str, text: str) -> FileIndex:
@@ -205,6 +206,7 @@ class _Walker:
             if e.parts[0] not in local:
                 self.use(e.parts[0], sub_span(e.span, 0, len(e.parts[0])))
         elif isinstance(e, ast.Call):
+            self.idx.calls.append((e.func, e.func_span))
             for arg in e.args:
                 self.expr(arg, local)
         elif isinstance(e, ast.ListExpr):

@@ -85,3 +85,26 @@ PROPERTY_DOCS: dict[str, dict[str, tuple[str, str]]] = {
         "label": ("none", "a human-readable name for reports"),
     },
 }
+
+# metric -> (dimension, meaning), for hover on `cost`, `compute(...)`, ...
+METRIC_DOCS: dict[str, tuple[str, str]] = {
+    "cost": ("money", "total cost over the horizon: site + capex + opex + energy + network + carbon"),
+    "cost.site": ("money", "site costs of the regions opened"),
+    "cost.capex": ("money", "capex x H / lifetime per node built"),
+    "cost.opex": ("money", "opex x H per node built"),
+    "cost.energy": ("money", "facility energy x power price"),
+    "cost.network": ("money", "data moved x transfer cost along its path"),
+    "cost.carbon": ("money", "carbon x carbon price"),
+    "energy": ("energy", "facility energy over the horizon (PUE included); optional region selectors"),
+    "renewable_energy": ("energy", "energy x renewable share; optional region selectors"),
+    "carbon": ("carbon", "energy x carbon intensity; optional region selectors"),
+    "nodes": ("count", "nodes built in the selected regions, of the selected types/classes"),
+    "compute": ("compute rate", "installed compute (utilization not applied)"),
+    "storage": ("data", "installed storage"),
+    "memory": ("data", "installed memory"),
+    "power": ("power", "facility power, PUE included"),
+    "served": ("ratio", "share of a demand or job placed in the selected regions"),
+    "utilization": ("ratio", "work placed / (H x installed compute); assert only"),
+    "latency": ("time", "largest latency from a demand's or job's origin to where it runs; assert only"),
+    "tag": ("regions", "the regions with a tag, as a `for` domain: `for r in tag(west)`"),
+}
