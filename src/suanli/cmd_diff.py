@@ -22,8 +22,9 @@ def add_arguments(parser) -> None:
 
     parser.add_argument("old", metavar="OLD", help="the plan JSON or spec before the change")
     parser.add_argument("new", metavar="NEW", help="the plan JSON or spec after the change")
-    parser.add_argument("--format", choices=("table", "json", "markdown"), default=None,
-                        help="output format (default: table on a terminal, json otherwise)")
+    parser.add_argument("--format", choices=("table", "json", "markdown", "html"), default=None,
+                        help="output format (default: table on a terminal, json otherwise: on a pipe "
+                             "or with -o); html: before and after side by side (see `suanli report`)")
     parser.add_argument("-o", "--output", metavar="PATH", help="write the diff to PATH (atomically)")
     parser.add_argument("--max-increase", metavar="LIMIT", default=None,
                         help="exit 1 when the total cost rises by more than LIMIT (5%% or 0.05)")
@@ -46,12 +47,9 @@ def run(args) -> int:
 
 
 def _run(args) -> int:
-    """Arguments -> one `suanli.api.diff` call -> one format (and the budget's exit code)."""
+    """Arguments -> the two plans -> one `suanli.api.diff` call -> one format (and the budget's exit code)."""
     from suanli import api
-    from suanli.diagnostics import CompileError
-    from suanli.errors import InvalidPlan
-    from suanli.solver.cli_common import (EXIT_ASSERT, EXIT_INVALID, EXIT_OK, CommandError, default_format, emit,
-                                          print_diagnostics)
+    from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, CommandError, default_format, emit
     from suanli.solver.diff import diff_dumps, parse_increase
     from suanli.solver.diff_render import render_diff
 
@@ -63,21 +61,39 @@ def _run(args) -> int:
             raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
     if args.time_limit is not None and not args.time_limit > 0:
         raise CommandError("suanli: --time-limit must be a positive number of seconds", EXIT_INVALID)
+    old = plan_or_spec(args.old, args)
+    new = plan_or_spec(args.new, args)
+    diff = api.diff(old, new, max_increase=limit)
+    fmt = default_format(args.format, args.output)
+    if fmt == "html":
+        from suanli.cmd_report import diff_html
+        emit(diff_html(old, new, diff, args), args.output)
+    else:
+        emit(diff_dumps(diff) if fmt == "json" else render_diff(diff, fmt), args.output)
+    if diff.budget is not None and diff.budget.exceeded:
+        print(f"suanli: {diff.budget.message}", file=sys.stderr)
+        return EXIT_ASSERT
+    return EXIT_OK
+
+
+def plan_or_spec(path: str, args):
+    """The plan in `path`, or the plan of solving the spec in `path` with the command's
+    options (`suanli.api.plan_or_spec`); CommandError(2), diagnostics on stderr, otherwise."""
+    from suanli import api
+    from suanli.diagnostics import CompileError
+    from suanli.errors import InvalidPlan
+    from suanli.solver.cli_common import EXIT_INVALID, CommandError, print_diagnostics
+
+    options = dict(scenario=getattr(args, "scenario", None), overrides=getattr(args, "overrides", ()),
+                   solver=getattr(args, "solver", "highs"), time_limit=getattr(args, "time_limit", None),
+                   max_bytes=getattr(args, "max_bytes", None))
     try:
-        diff = api.diff(api.SpecFile(args.old), api.SpecFile(args.new), max_increase=limit,
-                        scenario=args.scenario, overrides=args.overrides, solver=args.solver,
-                        time_limit=args.time_limit, max_bytes=getattr(args, "max_bytes", None))
+        return api.plan_or_spec(api.SpecFile(path), options)
     except InvalidPlan as exc:
         raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
     except CompileError as exc:
         print_diagnostics(exc)
         raise CommandError("", EXIT_INVALID) from None
-    fmt = default_format(args.format, args.output)
-    emit(diff_dumps(diff) if fmt == "json" else render_diff(diff, fmt), args.output)
-    if diff.budget is not None and diff.budget.exceeded:
-        print(f"suanli: {diff.budget.message}", file=sys.stderr)
-        return EXIT_ASSERT
-    return EXIT_OK
 
 
 def is_plan_file(path: str) -> bool:
