@@ -35,7 +35,7 @@ def plan():
 
 
 def test_public_names_are_exported():
-    for name in ("solve", "check", "verify", "explain", "diff", "Plan", "SuanliError", "CompileError",
+    for name in ("solve", "check", "verify", "explain", "diff", "report_html", "Plan", "SuanliError", "CompileError",
                  "Infeasible", "NoPlan", "InvalidPlan", "Diagnostic", "Violation"):
         assert name in suanli.__all__ and getattr(suanli, name) is not None
     for error in (suanli.CompileError, suanli.Infeasible, suanli.NoPlan, suanli.InvalidPlan):

@@ -107,3 +107,20 @@ def test_diagnostic_text_matches_check_and_html_wraps_it():
     shown = cli("check", ROOT / "tests/fixtures/ci/invalid.spec")
     assert str(diags[0]) in shown.stderr and str(diags[0]).startswith("error[")
     assert diags[0]._repr_html_().startswith('<pre class="suanli-diagnostic"')
+
+
+def test_report_html_is_the_page_the_cli_writes(plan_and_json, monkeypatch):
+    plan, data = plan_and_json
+    shown = cli("report", EAST_WEST)
+    assert shown.returncode == 0, shown.stderr
+    monkeypatch.chdir(ROOT)
+    assert suanli.report_html(EAST_WEST) == shown.stdout
+    assert suanli.report_html(plan, spec=EAST_WEST) == shown.stdout  # a Plan plus its spec: the same page
+    bare = suanli.report_html(plan.to_json())
+    assert bare.startswith("<!DOCTYPE html") or "<html" in bare[:200]
+    assert bare != shown.stdout  # without the spec: no carbon intensity, caps or labels
+    with pytest.raises(suanli.InvalidPlan):
+        suanli.report_html("{}")
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError, match=r"pip install 'suanli\[report\]'"):
+        suanli.report_html(plan)

@@ -21,6 +21,7 @@ _EXPORTS = {
     "verify": "suanli.api",
     "explain": "suanli.api",
     "diff": "suanli.api",
+    "report_html": "suanli.api",
     "Violation": "suanli.api",
     "Plan": "suanli.solver.plan",
     "SuanliError": "suanli.errors",

@@ -13,6 +13,7 @@ named `<spec>` standing in `base` (default: the working directory), which its
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Optional, Sequence, Union
 
@@ -25,8 +26,8 @@ TEXT_NAME = "<spec>"  # how spec text is named in diagnostics and in plan.spec
 SOLVERS = ("highs", "cbc")
 DEFAULT_GAP = 1e-6
 
-__all__ = ["solve", "check", "verify", "explain", "diff", "load", "read_plan", "is_plan_file", "SpecFile",
-           "Violation"]
+__all__ = ["solve", "check", "verify", "explain", "diff", "report_html", "load", "read_plan", "is_plan_file",
+           "SpecFile", "Violation"]
 
 
 class Violation(str):
@@ -243,13 +244,56 @@ def plan_or_spec(item, options: dict):
 
     if isinstance(item, Plan):
         return item
-    if isinstance(item, (str, os.PathLike)) and "\n" not in os.fspath(item) and is_plan_file(os.fspath(item)):
-        return read_plan(item)
-    if isinstance(item, str) and item.lstrip("\ufeff \t\r\n").startswith("{"):
-        return parse_plan(item)
+    if _is_plan_arg(item):
+        text = isinstance(item, str) and item.lstrip("\ufeff \t\r\n").startswith("{")
+        return parse_plan(item) if text else read_plan(item)
     try:
         return solve(item, **options)
     except (Infeasible, NoPlan) as exc:
         if exc.plan is None:
             raise
         return exc.plan
+
+
+# ====================================================================== report
+
+REPORT_MISSING = "HTML reports need {name}: pip install 'suanli[report]'"
+
+
+def report_html(item, *, spec: Optional[SpecLike] = None, scenario: Optional[str] = None,
+           overrides: Sequence[str] = (), solver: str = "highs", time_limit: Optional[float] = None,
+           max_bytes: Optional[int] = None, base: Optional[str] = None) -> str:
+    """The self-contained HTML page `suanli report` writes. `item` is a Plan, a plan
+    JSON (file or text) or a spec, solved first with the given options; `spec` (for a
+    plan; a spec item is its own) adds carbon intensity, power caps and labels. Needs
+    `pip install 'suanli[report]'` (ImportError saying so otherwise)."""
+    from suanli.solver.plan import Plan
+
+    plan_report, context_from_program, ReportContext = _report_modules()
+    if time_limit is not None and not time_limit > 0:
+        raise ValueError("time_limit must be a positive number of seconds")
+    compile_options = dict(scenario=scenario, overrides=overrides, max_bytes=max_bytes, base=base)
+    plan = plan_or_spec(item, dict(compile_options, solver=solver, time_limit=time_limit))
+    if spec is None and not isinstance(item, Plan) and not _is_plan_arg(item):
+        spec = item
+    context = context_from_program(load(spec, **compile_options)) if spec is not None else ReportContext()
+    return plan_report(json.loads(plan.to_json()), context)
+
+
+def _report_modules():
+    try:
+        import matplotlib  # noqa: F401
+        import networkx  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(REPORT_MISSING.format(name=exc.name), name=exc.name) from exc
+    from suanli.report import plan_report
+    from suanli.report.context import ReportContext, context_from_program
+
+    return plan_report, context_from_program, ReportContext
+
+
+def _is_plan_arg(item) -> bool:
+    """A plan JSON file or JSON text (what `plan_or_spec` reads rather than solves)."""
+    if isinstance(item, str) and item.lstrip("\ufeff \t\r\n").startswith("{"):
+        return True
+    return isinstance(item, (str, os.PathLike)) and "\n" not in os.fspath(item) and is_plan_file(os.fspath(item))
