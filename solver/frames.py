@@ -5,6 +5,7 @@ is the one the JSON plan holds and totals agree to the last digit. Tables:
 
     regions        one row per region: open, nodes (total), power, energy, compute, storage
     nodes          region x node_type -> nodes (long form; `.pivot(...)` for a matrix)
+    builds         region x node_type -> builds (per-year entries that say what a year builds)
     demands        demand x region -> fraction served (with the demand's latency)
     jobs           one row per job placement (a relaxed plan: one per fractional placement)
     links          one row per link: latency, bandwidth, traffic each way
@@ -14,7 +15,8 @@ is the one the JSON plan holds and totals agree to the last digit. Tables:
 
 Plans that carry per-year or per-scenario results (a `years` or `scenarios`
 list whose entries hold plan-shaped tables) get those tables stacked, with a
-`year` or `scenario` column first. pandas is optional:
+`year` or `scenario` column first (`cost_by_year`, `nodes_by_year`, ...), and
+`summary_by_year` holds each entry's own numbers (e.g. its discount_factor). pandas is optional:
 `pip install 'suanli[pandas]'`.
 """
 
@@ -66,12 +68,19 @@ def tables(data: dict) -> dict[str, tuple[list[str], list[list]]]:
         source = "regions" if name == "nodes" else name
         if source in data:
             out[name] = make(data[source], name)
+    if any("builds" in r for r in data.get("regions", [])):  # multi-year entries: what each year builds
+        out["builds"] = _nodes(data["regions"], "builds")
     return out
 
 
 def _stacked(pd, entries: list, column: str) -> dict:
-    """Each entry's tables, concatenated, with `column` (the entry's year or scenario) first."""
+    """Each entry's tables, concatenated, with `column` (the entry's year or scenario) first;
+    and the entries' own numbers and names (e.g. a year's discount_factor) as one table."""
+    scalars = sorted({k for e in entries for k, v in e.items() if not isinstance(v, (list, dict))} - {column})
     parts: dict[str, list] = {}
+    if entries:
+        parts["summary"] = [pd.DataFrame([[e.get(column)] + [e.get(k) for k in scalars] for e in entries],
+                                         columns=[column] + scalars)]
     for entry in entries:
         label = entry.get(column)
         for name, (columns, rows) in tables(entry).items():
@@ -87,18 +96,19 @@ def _regions(regions: list, _name: str):
     if relaxed:
         columns.insert(2, "open_fraction")
     rows = []
-    for r in regions:
-        row = [r["name"], r["open"], sum(r["nodes"].values()), r["power_mw"], r["energy_mwh"],
-               r["compute_tflops"], r["storage_tb"]]
+    for r in regions:  # .get: per-year entries may hold only some of a region's fields
+        row = [r["name"], r.get("open"), sum(r.get("nodes", {}).values()), r.get("power_mw"),
+               r.get("energy_mwh"), r.get("compute_tflops"), r.get("storage_tb")]
         if relaxed:
             row.insert(2, r.get("open_fraction"))
         rows.append(row)
     return columns, rows
 
 
-def _nodes(regions: list, _name: str):
-    rows = [[r["name"], node_type, count] for r in regions for node_type, count in sorted(r["nodes"].items())]
-    return ["region", "node_type", "nodes"], rows
+def _nodes(regions: list, name: str):
+    rows = [[r["name"], node_type, count] for r in regions
+            for node_type, count in sorted(r.get(name, {}).items())]
+    return ["region", "node_type", name], rows
 
 
 def _demands(demands: list, _name: str):

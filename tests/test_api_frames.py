@@ -77,6 +77,26 @@ def test_years_and_scenarios_are_stacked_from_a_hand_made_plan(plan_and_json):
     assert "cost_by_scenario" in frames and "jobs_by_year" not in frames
 
 
+def test_years_in_the_report_s_shape_give_builds_and_discount_factors(plan_and_json):
+    """The per-year shape the HTML report draws (tests/test_report.py): regions with builds."""
+    from suanli.solver.frames import plan_frames
+
+    _, data = plan_and_json
+    hand = dict(data, years=[
+        {"year": 2026, "discount_factor": 1.0, "cost": {"capex": 3e7, "energy": 1e7},
+         "regions": [{"name": "qingyang", "builds": {"dgx_h100": 10}, "nodes": {"dgx_h100": 10}}]},
+        {"year": 2027, "discount_factor": 0.925926, "cost": {"capex": 4e7, "energy": 1.5e7},
+         "regions": [{"name": "qingyang", "builds": {"dgx_h100": 7, "cpu2u": 52},
+                      "nodes": {"dgx_h100": 17, "cpu2u": 52}}]}])
+    frames = plan_frames(hand)
+    builds = frames["builds_by_year"]
+    assert builds.groupby("node_type")["builds"].sum().to_dict() == {"cpu2u": 52, "dgx_h100": 17}
+    assert frames["summary_by_year"].set_index("year")["discount_factor"].to_dict() == {2026: 1.0, 2027: 0.925926}
+    per_year = frames["regions_by_year"].set_index("year")["nodes"].to_dict()
+    assert per_year == {2026: 10, 2027: 69}
+    assert "builds" not in frames  # the plan itself says nothing of builds
+
+
 def test_without_pandas_the_error_says_how_to_install_it(plan_and_json, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match=r"pip install 'suanli\[pandas\]'"):
