@@ -101,7 +101,7 @@ SCHEMAS: dict[str, dict[str, PropSpec]] = {
         "memory": q(u.DATA, "20 TB"),  # §9
         "params": q(u.RATIO, "7e10"),  # §9: model parameters
         "token_rate": q(u.PER_TIME, "2e4 / s"),  # §9: compute = 2 * params * token_rate
-        "backups": COUNT,  # §9: disaster-recovery copies (split = false only)
+        "backups": PropSpec("count", (u.RATIO,), False, NON_NEGATIVE, "1"),  # §9: copies (split = false only)
         "backup_separation": q(u.TIME, "20 ms"),
         "origin": PropSpec("name", example="beijing"),
         "traffic": q(u.DATA_RATE, "2 Gbps"),
