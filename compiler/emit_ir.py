@@ -176,6 +176,9 @@ def unused_node_warnings(world: World, diags: DiagnosticBag) -> None:
             continue
         if storage_needed and (t["storage"] or 0) > 0:
             continue
+        if (t["memory"] or 0) > 0 and any((w["memory"] or 0) > 0
+                                           for w in (*world.demands.values(), *world.jobs.values())):
+            continue  # §9: a memory-only type serves others' memory
         diags.add(warning("W0101", f"node type `{t.name}` is never useful: no demand or job has class "
                           f"`{t['class']}`" + ("" if not storage_needed else " and it has no storage"),
                           t.span, "nothing can use it",
