@@ -30,7 +30,7 @@ RELAXABLE = ("served", "runs", "compute", "storage", "power", "nodes", "bandwidt
 ONLY_LOWER = ("served", "runs", "backups")  # over-serving never helps
 # Under-serving a demand is the last resort: the user asked for the demand,
 # so capacities and requires are blamed first when either would do.
-WEIGHT = {"served": 10.0, "runs": 10.0, "backups": 10.0}
+WEIGHT = {"served": 10.0, "runs": 10.0, "backups": 5.0}  # a missing copy before a missing service
 SLACK_TOL = 1e-7
 
 
@@ -104,7 +104,7 @@ def _describe(program: Program, sp, fam: Family, k: int, amount: float, sign: fl
         return _item(f"backups({svc.name})", svc.span, amount, "copies",
                      f"demand {svc.name} can hold only {svc.backups - amount:.4g} of its {svc.backups} "
                      f"backups at least {svc.backup_separation * 1000:.6g} ms from where it is served "
-                     f"(regions with storage it may use: {', '.join(svc.backup_regions)})")
+                     f"(its backup regions: {', '.join(svc.backup_regions)})")
     if kind == "require":
         st = program.statements[fam.keys["s"][k]]
         unit, factor = row_unit(st.rows[fam.keys["p"][k]].expr, program.settings.currency)
