@@ -203,3 +203,24 @@ def test_backups_default_separation_zero_allows_any_region(tmp_path):
     plan = json.loads(suanli("solve", spec, "--format", "json").stdout)
     assert plan["demands"][0]["backups"] == ["a"] and plan["demands"][0]["regions"] == {"a": 1.0}
     assert plan["regions"][0]["nodes"] == {"box": 1}  # 50 TB + its 50 TB copy in one 100 TB box
+
+
+def test_plan_matches_the_schema(hubs_plan):
+    jsonschema = pytest.importorskip("jsonschema")
+    from suanli.solver.plan import json_schema
+
+    jsonschema.validate(hubs_plan[1], json_schema())
+
+
+def test_modelling_page_snippets_parse():
+    """Every spec snippet of docs/modelling.md parses (fast path and Lark agree on it elsewhere)."""
+    import re
+
+    from suanli.grammar.parser import parse
+
+    text = (ROOT / "docs" / "modelling.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n(.*?)```", text, flags=re.S)
+    assert len(blocks) >= 6
+    for block in blocks:
+        module, diags = parse(block, "snippet.spec")[:2]
+        assert module is not None and not [d for d in diags if d.severity.value == "error"], block
