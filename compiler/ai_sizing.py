@@ -19,9 +19,16 @@ from suanli.grammar import ast
 def size_from_model(decl: ast.Decl, props: dict[str, ast.Prop], ent, reader) -> None:
     given = lambda name: name in props or bool(reader.overrides.get((decl.kind, decl.name, name)))  # noqa: E731
     if decl.kind == "job":
-        _size_job(decl, props, ent, reader.diags, given)
+        _size_job(decl, props, ent, reader, given)
     else:
         _size_demand(decl, props, ent, reader.diags, given)
+
+
+def derives_work(decl, props, reader) -> bool:
+    """A job whose block writes `tokens` (or a scenario sets it) and not `work`: its work is derived."""
+    if decl.kind != "job" or "work" in props:
+        return False
+    return "tokens" in props or bool(reader.overrides.get(("job", decl.name, "tokens")))
 
 
 def _span(decl, props, name):
@@ -29,16 +36,17 @@ def _span(decl, props, name):
     return prop.name_span if prop is not None else decl.name_span
 
 
-def _size_job(decl, props, ent, diags, given) -> None:
-    if given("work") and given("tokens"):
+def _size_job(decl, props, ent, reader, given) -> None:
+    diags = reader.diags
+    if "work" in props and given("tokens"):
         diags.add(error("E0720", f"job `{decl.name}` has both `work` and `tokens`",
                         _span(decl, props, "tokens"), "work is derived from params and tokens",
                         extra=[Label(_span(decl, props, "work"), "work given here")],
                         help="give `work`, or `params` and `tokens` (work = 6 * params * tokens), not both"))
         return
-    if given("work"):
-        return
     if not given("tokens"):
+        if given("work"):
+            return  # written, or set by a scenario (read as usual)
         diags.add(error("E0505", f"job `{decl.name}` has no `work`", decl.name_span, "`work` is required",
                         help="add `work = 3640 PFLOPS * day`, or `params` and `tokens`"))
         return
@@ -57,6 +65,29 @@ def _size_job(decl, props, ent, diags, given) -> None:
         return
     ent.values["work"] = work
     ent.values["sized_from"] = {"params": Fraction(params), "tokens": Fraction(tokens)}
+    _override_work(decl, ent, reader)
+
+
+def _override_work(decl, ent, reader) -> None:
+    """Scenario/--set ops on `work` of a job sized from the model: `*=` etc. scale the derived
+    work (a 50% longer training run), `=` replaces it (and it is no longer model-sized)."""
+    ops = reader.overrides.get(("job", decl.name, "work"), [])
+    if not ops:
+        return
+    from suanli.compiler import units
+    from suanli.compiler.evaluate import Q
+    from suanli.compiler.schema import SCHEMAS
+
+    value, span = Q(ent["work"], units.WORK), ops[0].span
+    for op in ops:
+        value, span = reader._apply(op, value, span)
+        if value is None:
+            ent.values["work"] = None
+            return
+    checked = reader._checked("work", SCHEMAS["job"]["work"], value, span)
+    ent.values["work"] = checked.value if isinstance(checked, Q) else None
+    if any(op.op == "=" for op in ops):
+        ent.values.pop("sized_from", None)
 
 
 def _size_demand(decl, props, ent, diags, given) -> None:

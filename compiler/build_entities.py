@@ -12,7 +12,7 @@ from fractions import Fraction
 from suanli.compiler import units
 from suanli.compiler.collect_names import Decls, prop_map
 from suanli.compiler.evaluate import ConstEvaluator, Currency, Q
-from suanli.compiler.ai_sizing import size_from_model
+from suanli.compiler.ai_sizing import derives_work, size_from_model
 from suanli.compiler.backups import check_backups
 from suanli.compiler.namespace import Namespace
 from suanli.compiler.schema import SCHEMAS
@@ -228,6 +228,8 @@ def _workload(decl: ast.Decl, reader: PropReader, ns: Namespace) -> Entity:
     for name, default in WORKLOAD_QUANTITIES[decl.kind].items():
         ent.values[name] = Fraction(_value(read(name), default))
     for name in ("max_latency", "work", "deadline", "max_nodes", "params", "tokens", "token_rate"):
+        if name == "work" and derives_work(decl, props, reader):
+            continue  # §9: work = 6 * params * tokens; overrides of `work` apply to the derived value
         if name in SCHEMAS[decl.kind]:
             ent.values[name] = _value(read(name))
     size_from_model(decl, props, ent, reader)

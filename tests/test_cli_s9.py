@@ -224,3 +224,26 @@ def test_modelling_page_snippets_parse():
     for block in blocks:
         module, diags = parse(block, "snippet.spec")[:2]
         assert module is not None and not [d for d in diags if d.severity.value == "error"], block
+
+
+def test_cbc_agrees_on_the_hubs_spec(hubs_plan, tmp_path):
+    out = tmp_path / "cbc.json"
+    result = suanli("solve", HUBS, "--solver", "cbc", "--format", "json", "-o", out)
+    assert result.returncode == 0, result.stderr
+    cbc = json.loads(out.read_text())
+    assert cbc["objective"] == pytest.approx(hubs_plan[1]["objective"], rel=1e-6)
+    assert suanli("verify", HUBS, out).returncode == 0
+
+
+def test_overrides_of_ai_sized_workloads():
+    """`work *= k` scales the derived work; `tokens *= k` re-derives it; `work = V` replaces it."""
+    def derived(*sets):
+        args = [a for s in sets for a in ("--set", s)]
+        result = suanli("check", HUBS, "--format", "json", *args)
+        assert result.returncode == 0, result.stderr
+        return {d["name"]: d for d in json.loads(result.stdout).get("derived", [])}
+
+    assert derived("job.llm_pretrain.work*=1.5")["llm_pretrain"]["work_flop"] == pytest.approx(1.5 * 6.3e23)
+    assert derived("job.llm_pretrain.tokens*=2")["llm_pretrain"]["work_flop"] == pytest.approx(2 * 6.3e23)
+    assert "llm_pretrain" not in derived("job.llm_pretrain.work=100 PFLOPS*day")
+    assert derived("demand.chat_70b.token_rate*=2")["chat_70b"]["compute_tflops"] == pytest.approx(5600)

@@ -69,3 +69,21 @@ def test_ai_sized_specs_equal_the_same_spec_written_with_work():
     plain = re.sub(r"params = 7e10; token_rate = 2e4 / s", "compute = 2.8 PFLOPS", plain)
     assert close(best(ai).objective, best(plain).objective, 1e-12)
     assert best(ai).jobs[0].nodes == best(plain).jobs[0].nodes
+
+
+@given(text=sst.specs(**S9), data=st.data())
+def test_s9_demand_growth_never_lowers_the_cost(text, data):
+    """Growth scales what the spec wrote: tokens and token_rate for AI-sized workloads."""
+    base = best(text)
+    grown = data.draw(sst.perturbations(text, kinds=["demand_growth"], max_growth=0.3))
+    assert at_most(base.objective, best(text, grown).objective)
+
+
+def test_growth_of_ai_sized_workloads_scales_tokens_and_token_rate():
+    text = ("region r {}\nnode g { class = ai; compute = 1 PFLOPS; power = 1 kW; capex = 1e5 CNY }\n"
+            "job t { class = ai; params = 7e9; tokens = 1e11; deadline = 30 days }\n"
+            "demand d { class = ai; params = 7e9; token_rate = 100 / s }\n")
+    from hypothesis import find
+
+    p = find(sst.perturbations(text, kinds=["demand_growth"], max_growth=0.2), lambda p: True)
+    assert {o.split("*=")[0] for o in p.overrides} == {"job.t.tokens", "demand.d.token_rate"}
