@@ -50,8 +50,9 @@ def latencies_from(source: str, links) -> dict[str, Fraction]:
     return best
 
 
-def backup_fields(d, allowed: tuple[str, ...], world, diags) -> dict:
-    """IR fields of the demand's backups; reports a demand no region is far enough for."""
+def backup_fields(d, allowed: tuple[str, ...], world, diags, cache: dict | None = None) -> dict:
+    """IR fields of the demand's backups; reports a demand no region is far enough for.
+    `cache` (per compile) keeps each region's latencies for the next demand."""
     k = int(d["backups"] or 0)
     if k <= 0 or d["split"] is not False:
         return {}
@@ -59,21 +60,22 @@ def backup_fields(d, allowed: tuple[str, ...], world, diags) -> dict:
     residency = d["residency"]
     regions = tuple(sorted(r for r in world.regions if residency is None or r in residency))
     conflicts, far = [], {}
+    cache = {} if cache is None else cache
     for r in allowed:
-        lat = latencies_from(r, world.links)
+        lat = cache[r] = cache[r] if r in cache else latencies_from(r, world.links)
         near = [b for b in regions if b in lat and lat[b] < sep]
         conflicts += [(r, b) for b in near]
         far[r] = [b for b in regions if b not in near]
     if allowed and all(len(bs) < k for bs in far.values()):
-        _too_close(d, k, sep, regions, allowed, world, diags)
+        _too_close(d, k, sep, regions, allowed, cache, diags)
     return {"backups": k, "backup_separation": float(sep), "backup_regions": regions,
             "backup_conflicts": tuple(conflicts)}
 
 
-def _too_close(d, k, sep, regions, allowed, world, diags) -> None:
+def _too_close(d, k, sep, regions, allowed, latencies: dict, diags) -> None:
     notes = []
     for r in allowed[:8]:
-        lat = latencies_from(r, world.links)
+        lat = latencies[r]
         reach = sorted(((lat[b], b) for b in regions if b in lat and b != r), reverse=True)
         far = sum(1 for b in regions if b not in lat or lat[b] >= sep)
         farthest = f"; the farthest is {reach[0][1]} at {_ms(reach[0][0])}" if reach else ""

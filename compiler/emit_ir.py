@@ -81,6 +81,7 @@ def emit_services(world: World, paths, diags: DiagnosticBag) -> tuple[ir.Service
     out = []
     cache: dict = {}
     hosts = _compute_hosts(world)
+    latency_cache: dict = {}  # §9 backups: region -> latencies from it
     for d in (world.demands[n] for n in sorted(world.demands)):
         if d["class"] is None:
             continue
@@ -92,7 +93,7 @@ def emit_services(world: World, paths, diags: DiagnosticBag) -> tuple[ir.Service
             storage=float(d["storage"]), origin=d["origin"], traffic=float(d["traffic"]),
             max_latency=_f(d["max_latency"]), residency=_sorted(d["residency"]),
             split=bool(d["split"]), allowed_regions=allowed, **ai_fields(d),
-            **backup_fields(d, allowed, world, diags))))
+            **backup_fields(d, allowed, world, diags, latency_cache))))
     return tuple(out)
 
 

@@ -38,7 +38,7 @@ def lower(program: Program, relax: bool = False, tight: bool = True) -> SparsePr
     R.parallel_rows(rb, ix, cols)
     R.storage_rows(rb, ix, cols)
     R.memory_rows(rb, ix, cols)
-    backup_rows(rb, ix, cols)
+    backup_rows(rb, ix, cols, relax)
     R.cap_rows(rb, ix, cols)
     R.bandwidth_rows(rb, ix, cols, pairs)
     require_rows(rb, program, mv)

@@ -79,7 +79,9 @@ class Namer:
             return [self._edge_name(e) for e in K["e"]]
         if k == "backups":
             return [f"backups({self.service[d]})" for d in K["d"]]
-        if k == "separation":
+        if k == "separation":  # pairwise (--relax): (d, r, b); clique rows: (d, b)
+            if "r" not in K:
+                return [f"separation({self.service[d]},{reg[b]})" for d, b in zip(K["d"], K["b"])]
             return [f"separation({self.service[d]},{reg[r]},{reg[b]})"
                     for d, r, b in zip(K["d"], K["r"], K["b"])]
         if k == "require":

@@ -57,6 +57,7 @@ def check_memory(program, plan, state, ev) -> list[str]:
 def check_backups(program, plan, state, ev) -> list[str]:
     out = []
     regions = {r.name for r in program.regions}
+    latencies: dict[str, dict[str, float]] = {}  # serving region -> latencies from it
     for svc in program.services:
         copies = state.backups.get(svc.name, {})
         if svc.backups <= 0:
@@ -64,7 +65,7 @@ def check_backups(program, plan, state, ev) -> list[str]:
                     for r, z in sorted(copies.items()) if z > ABS]
             continue
         out += _count_and_place(svc, copies, plan.relaxed, regions)
-        out += _separation(svc, copies, state.served.get(svc.name, {}), program)
+        out += _separation(svc, copies, state.served.get(svc.name, {}), program, latencies)
     return out
 
 
@@ -83,13 +84,15 @@ def _count_and_place(svc, copies, relaxed: bool, regions) -> list[str]:
     return out
 
 
-def _separation(svc, copies, served, program) -> list[str]:
+def _separation(svc, copies, served, program, latencies: dict) -> list[str]:
     out = []
     sep = svc.backup_separation
     for r, x in sorted(served.items()):
         if x <= ABS:
             continue
-        lat = latencies_from(r, program.links)
+        if r not in latencies:
+            latencies[r] = latencies_from(r, program.links)
+        lat = latencies[r]
         for b, z in sorted(copies.items()):
             near = b in lat and lat[b] < sep and not abs(lat[b] - sep) <= REL * sep
             if near and x + z > 1 + ABS:

@@ -179,10 +179,13 @@ def test_lp_and_mps_name_the_backup_columns_and_rows(tmp_path):
     result = suanli("solve", HUBS, "--format", "json", "--write-lp", lp, "--write-mps", mps)
     assert result.returncode == 0, result.stderr
     text = lp.read_text()
-    for name in ("z(gov_portal,dongguan_edge)", "backups(gov_portal)", "separation(gov_portal,beijing,zhangjiakou)",
+    for name in ("z(gov_portal,dongguan_edge)", "backups(gov_portal)", "separation(gov_portal,zhangjiakou)",
                  "memory(beijing)"):
         assert name in text, name
     assert "z(gov_portal,zhongwei)" in mps.read_text()
+    relaxed = tmp_path / "relaxed.lp"  # --relax keeps §9's pairwise rows
+    assert suanli("solve", HUBS, "--relax", "--format", "json", "--write-lp", relaxed).returncode == 0
+    assert "separation(gov_portal,beijing,zhangjiakou)" in relaxed.read_text()
 
 
 def test_relaxed_plan_with_backups_verifies(tmp_path):
