@@ -250,3 +250,36 @@ def test_overrides_of_ai_sized_workloads():
     assert derived("job.llm_pretrain.tokens*=1.2")["llm_pretrain"]["work_flop"] == pytest.approx(1.2 * 6.3e23)
     assert "llm_pretrain" not in derived("job.llm_pretrain.work=100 PFLOPS*day")
     assert derived("demand.chat_70b.token_rate*=2")["chat_70b"]["compute_tflops"] == pytest.approx(5600)
+
+
+def test_separation_is_strict_and_unreachable_regions_are_far(tmp_path):
+    """Λ = T is far enough; a region with no path is infinitely far (never too close)."""
+    exact = _write(tmp_path, "region a { power_price = 0.1 CNY/kWh }\nregion b { power_price = 0.9 CNY/kWh }\n"
+                             "link a -- b { latency = 0.012 s }\n"
+                             "node box { class = general; storage = 100 TB; power = 1 kW }\n"
+                             "demand db { class = general; storage = 50 TB; split = false; backups = 1;"
+                             " backup_separation = 7 ms + 5 ms }\n", "exact.spec")
+    plan = json.loads(suanli("solve", exact, "--format", "json").stdout)
+    dem = plan["demands"][0]  # 12 ms is not < 7 ms + 5 ms: the copy may sit in the other region
+    assert sorted([*dem["regions"], *dem["backups"]]) == ["a", "b"]
+    lonely = _write(tmp_path, "region a {}\nregion b {}\n"
+                              "node box { class = general; storage = 100 TB; power = 1 kW }\n"
+                              "demand db { class = general; storage = 50 TB; split = false; backups = 1;"
+                              " backup_separation = 1000 ms }\n", "lonely.spec")
+    result = suanli("solve", lonely, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    dem = json.loads(result.stdout)["demands"][0]
+    assert dem["backups"] != list(dem["regions"])
+
+
+def test_the_clique_rows_keep_the_pairwise_optimum(monkeypatch):
+    """The MILP's clique separation rows and §9's pairwise rows have the same optimum."""
+    from suanli.compiler.pipeline import load
+    from suanli.solver import backups
+    from suanli.solver.solve import SolveConfig, solve_program
+
+    program = load(str(ROOT / HUBS))
+    clique = solve_program(program, SolveConfig()).plan.objective
+    pairwise_rows = backups._separation_rows
+    monkeypatch.setattr(backups, "_separation_rows", lambda rb, ix, c, pairwise: pairwise_rows(rb, ix, c, True))
+    assert solve_program(program, SolveConfig()).plan.objective == pytest.approx(clique, rel=1e-9)
