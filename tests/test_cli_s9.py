@@ -283,3 +283,13 @@ def test_the_clique_rows_keep_the_pairwise_optimum(monkeypatch):
     pairwise_rows = backups._separation_rows
     monkeypatch.setattr(backups, "_separation_rows", lambda rb, ix, c, pairwise: pairwise_rows(rb, ix, c, True))
     assert solve_program(program, SolveConfig()).plan.objective == pytest.approx(clique, rel=1e-9)
+
+
+def test_diff_reports_moved_backups(hubs_plan, tmp_path):
+    far = tmp_path / "far.json"
+    assert suanli("solve", HUBS, "--set", "demand.gov_portal.backup_separation=29ms", "--format", "json",
+                  "-o", far).returncode == 0
+    result = suanli("diff", hubs_plan[0], far, "--format", "json")
+    moved = [p for p in json.loads(result.stdout)["placements"] if p["kind"] == "backup"]
+    assert [p["name"] for p in moved] == ["gov_portal"] and moved[0]["old"] == "dongguan_edge"
+    assert "backup" in suanli("diff", hubs_plan[0], far, "--format", "table").stdout
