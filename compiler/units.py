@@ -61,7 +61,7 @@ def dim_text(dim: Dim) -> str:
         return _NAMED[dim]
     for num in _NAMED_REVERSE_ORDER:  # a named numerator over a named denominator
         den = num / dim
-        if den in _NAMED and den != RATIO:
+        if den in _NAMED and den not in (RATIO, PER_TIME):  # never "money/1/time"
             return f"{_NAMED[num]}/{_NAMED[den]}"
     for den in _NAMED_REVERSE_ORDER:  # a named dimension times something
         rest = dim / den
