@@ -293,3 +293,22 @@ def test_diff_reports_moved_backups(hubs_plan, tmp_path):
     moved = [p for p in json.loads(result.stdout)["placements"] if p["kind"] == "backup"]
     assert [p["name"] for p in moved] == ["gov_portal"] and moved[0]["old"] == "dongguan_edge"
     assert "backup" in suanli("diff", hubs_plan[0], far, "--format", "table").stdout
+
+
+def test_max_params_filters_jobs_and_allows_equal(tmp_path):
+    spec = _write(tmp_path, "region edge { power_price = 0.1 CNY/kWh; max_params = 7e9 }\n"
+                            "region cloud { power_price = 0.9 CNY/kWh }\n"
+                            "node g { class = ai; compute = 1 PFLOPS; power = 1 kW }\n"
+                            "job big { class = ai; params = 7.1e9; tokens = 1e9; deadline = 1 day }\n"
+                            "job small { class = ai; params = 7e9; tokens = 1e9; deadline = 1 day }\n")
+    plan = json.loads(suanli("solve", spec, "--format", "json").stdout)
+    where = {j["name"]: j["region"] for j in plan["jobs"]}
+    assert where["big"] == "cloud"  # (small may share big's node there: one node is cheapest)
+    only_edge = _write(tmp_path, spec.read_text().replace("region cloud { power_price = 0.9 CNY/kWh }\n", ""),
+                       "edge.spec")
+    small_only = _write(tmp_path, "\n".join(l for l in only_edge.read_text().splitlines()
+                                            if not l.startswith("job big")) + "\n", "small.spec")
+    assert suanli("check", small_only).returncode == 0  # params == max_params is allowed
+    result = suanli("check", only_edge)
+    assert result.returncode == 2
+    assert "job `big` has no allowed region: big (7.1e9 params) exceeds max_params 7e9" in result.stderr
