@@ -312,3 +312,13 @@ def test_max_params_filters_jobs_and_allows_equal(tmp_path):
     result = suanli("check", only_edge)
     assert result.returncode == 2
     assert "job `big` has no allowed region: big (7.1e9 params) exceeds max_params 7e9" in result.stderr
+
+
+def test_html_report_shows_memory_and_backups(tmp_path):
+    out = tmp_path / "plan.html"
+    assert suanli("solve", HUBS, "--format", "html", "-o", out).returncode == 0
+    page = out.read_text(encoding="utf-8")
+    assert "memory TB" in page and "backups of gov_portal" in page
+    plain = tmp_path / "plain.html"
+    assert suanli("solve", "specs/example.spec", "--format", "html", "-o", plain).returncode == 0
+    assert "memory TB" not in plain.read_text(encoding="utf-8")
