@@ -96,12 +96,26 @@ def _with_sources(diags, sources) -> list[Diagnostic]:
     return [replace(d, sources=sources) for d in diags]
 
 
+class CheckResult(list):
+    """`check`'s answer: the diagnostics (a list, so `== []` means clean), plus the
+    compiled `program` (None when there are errors) and the `sources` read (path -> text)."""
+
+    def __init__(self, diagnostics, program=None, sources=None):
+        super().__init__(diagnostics)
+        self.program = program
+        self.sources = dict(sources or {})
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self if d.severity.value == "error"]
+
+
 def check(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence[str] = (),
-          max_bytes: Optional[int] = None, base: Optional[str] = None) -> list[Diagnostic]:
+          max_bytes: Optional[int] = None, base: Optional[str] = None) -> CheckResult:
     """Every diagnostic (errors and warnings) of `spec`, sorted; [] when clean.
     `str(d)` renders one as `suanli check` does, with its source lines."""
     result = _compile(spec, scenario, overrides, max_bytes, base, SILENT)
-    return _with_sources(result.diagnostics, result.sources)
+    return CheckResult(_with_sources(result.diagnostics, result.sources), result.program, result.sources)
 
 
 # ====================================================================== solve

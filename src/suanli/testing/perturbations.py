@@ -158,10 +158,12 @@ def _growth_targets(program, names: Optional[set[str]]) -> list[str]:
     out = []
     for svc in program.services:
         if names is None or svc.name in names:
-            out += [f"demand.{svc.name}.{p}" for p in ("compute", "storage", "traffic") if getattr(svc, p)]
+            rate = "token_rate" if svc.token_rate is not None else "compute"  # §9: scale what was written
+            out += [f"demand.{svc.name}.{p}" for p in (rate, "storage", "traffic") if getattr(svc, p)]
     for job in program.jobs:
         if names is None or job.name in names:
-            out += [f"job.{job.name}.{p}" for p in ("work", "storage", "data") if getattr(job, p)]
+            work = "tokens" if job.tokens is not None else "work"  # §9: an AI-sized job has no `work` to scale
+            out += [f"job.{job.name}.{p}" for p in (work, "storage", "data") if getattr(job, p)]
     return out
 
 
