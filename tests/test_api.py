@@ -110,7 +110,10 @@ def test_check_returns_every_diagnostic_rendered_as_the_cli_does():
     shown = cli("check", "tests/fixtures/ci/invalid.spec")
     assert shown.returncode == 2
     assert "\n\n".join(str(d) for d in suanli.check("tests/fixtures/ci/invalid.spec")) in shown.stderr
-    assert suanli.check(EAST_WEST) == []
+    clean = suanli.check(EAST_WEST)
+    assert clean == [] and clean.program is not None and clean.errors == []
+    assert str(EAST_WEST) in clean.sources
+    assert suanli.check(CI / "invalid.spec").program is None
     with pytest.raises(TypeError):
         suanli.check(b"region a {}")
     assert [d.code for d in suanli.check("region a {}\nregion a {}\n")] == [d.code for d in suanli.check(
