@@ -12,9 +12,15 @@ import os
 
 from suanli.diagnostics import CompileError, Span, error
 
-__all__ = ["read_source", "load_source", "DEFAULT_MAX_BYTES"]
+__all__ = ["read_source", "load_source", "files_read", "DEFAULT_MAX_BYTES"]
 
 DEFAULT_MAX_BYTES = 8_000_000
+_FILES_READ: set[str] = set()  # so an output path can never overwrite an input spec
+
+
+def files_read() -> frozenset[str]:
+    """The real paths of every spec file this process has read."""
+    return frozenset(_FILES_READ)
 
 
 def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -36,6 +42,7 @@ def load_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str
 def _read_bytes(path: str, max_bytes: int) -> bytes:
     try:
         with open(path, "rb") as handle:
+            _FILES_READ.add(os.path.realpath(path))
             size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
                 raise _too_big(path, size, max_bytes)
