@@ -125,7 +125,10 @@ def _child_main(job_dir: str, parent_pid: int) -> None:
     if start is not None:
         for var, v in zip(cols, start):
             var.setInitialValue(float(v))
-    solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=opts["time_limit"], gapRel=opts["gap"],
+    limit = opts["time_limit"]
+    if limit is not None:  # what is left once the worker has read the program and built the model
+        limit = max(0.1, opts["deadline"] - time.time() - 0.2)
+    solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=limit, gapRel=opts["gap"],
                                gapAbs=opts["abs_gap"], threads=opts["threads"],
                                warmStart=start is not None, options=[f"randomCbcSeed {opts['seed'] + 1}"])
     solver.tmpDir = job_dir
@@ -194,7 +197,8 @@ class CbcBackend(Backend):
         import sys
 
         with owned_tempdir(options.tmpdir) as job_dir:
-            opts = {"time_limit": options.time_limit, "gap": options.gap, "abs_gap": options.abs_gap,
+            deadline = None if options.time_limit is None else time.time() + options.time_limit
+            opts = {"time_limit": options.time_limit, "deadline": deadline, "gap": options.gap, "abs_gap": options.abs_gap,
                     "threads": options.threads, "seed": options.seed}
             with open(os.path.join(job_dir, "in.pickle"), "wb") as fh:
                 pickle.dump((sp, opts, start), fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -44,7 +44,7 @@ COMMANDS = {
 HARD_EXIT_AFTER = 1.0  # seconds an interrupted command has to unwind before it is ended
 
 
-class _Terminated(Exception):
+class _Terminated(BaseException):  # not Exception: no `except Exception` may swallow it
     pass
 
 
@@ -178,6 +178,9 @@ def _dispatch(module, args) -> int:
             print(f"suanli: cannot write the output to stdout: {exc}", file=sys.stderr)
         return EXIT_NOT_WRITTEN
     except Exception as exc:  # the last line of defence: never exit 1 by accident
+        if _interrupted:  # the signal's exception was re-raised as another (e.g. ImportError by C code)
+            print("suanli: " + ("interrupted" if _interrupted[0] == EXIT_SIGINT else "terminated"), file=sys.stderr)
+            return _interrupted[0]
         if getattr(args, "debug", False):
             raise
         print(f"suanli: internal error: {type(exc).__name__}: {exc}\n"

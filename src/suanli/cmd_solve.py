@@ -93,6 +93,7 @@ def _run(args) -> int:
     watch = Stopwatch(echo=args.progress)
     watch.lap("imports", "loaded suanli (imports)")
     config = _config(args)
+    config.started = watch.start  # --time-limit covers the whole command
     baseline, limit = _gate_options(args)
     program = _load(args, watch)
     check_outputs(args.output, args.save_plan, args.write_lp, args.write_mps)
