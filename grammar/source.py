@@ -39,7 +39,12 @@ def load_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str
     return text, raw
 
 
+STDIN = "-"  # the path that means standard input (imports are then relative to the cwd)
+
+
 def _read_bytes(path: str, max_bytes: int) -> bytes:
+    if path == STDIN:
+        return _read_stdin(max_bytes)
     try:
         with open(path, "rb") as handle:
             _FILES_READ.add(os.path.realpath(path))
@@ -54,6 +59,19 @@ def _read_bytes(path: str, max_bytes: int) -> bytes:
             help="check that the path is right and the file is readable")]) from None
     if len(data) > max_bytes:
         raise _too_big(path, len(data), max_bytes, at_least=True)
+    return data
+
+
+def _read_stdin(max_bytes: int) -> bytes:
+    import sys
+
+    try:
+        data = sys.stdin.buffer.read(max_bytes + 1)
+    except (OSError, AttributeError, ValueError) as exc:
+        raise CompileError([error("E0001", f"cannot read the spec from standard input: {exc}",
+                                  help="pipe a spec in, e.g. `suanli check - < main.spec`")]) from None
+    if len(data) > max_bytes:
+        raise _too_big("<stdin>", len(data), max_bytes, at_least=True)
     return data
 
 

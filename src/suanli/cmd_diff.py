@@ -18,6 +18,7 @@ import sys
 
 
 def add_arguments(parser) -> None:
+    from suanli.solver.cli_args import seconds
     from suanli.solver.cli_common import add_compile_options
 
     parser.add_argument("old", metavar="OLD", help="the plan JSON or spec before the change")
@@ -29,7 +30,7 @@ def add_arguments(parser) -> None:
                         help="exit 1 when the total cost rises by more than LIMIT (5%% or 0.05)")
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs",
                         help="MILP backend for spec arguments (default highs)")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
+    parser.add_argument("--time-limit", type=seconds, default=None, metavar="S",
                         help="wall-clock limit in seconds for each spec solved")
     add_compile_options(parser)
 

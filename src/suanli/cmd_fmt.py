@@ -23,13 +23,14 @@ _SAME, _CHANGED, _INVALID, _UNWRITTEN = "same", "changed", "invalid", "unwritten
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from suanli.grammar.source import DEFAULT_MAX_BYTES
+    from suanli.solver.cli_args import byte_count
 
     parser.add_argument("files", nargs="+", metavar="FILE", help="spec files to format")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if any file would be reformatted")
     parser.add_argument("--diff", action="store_true",
                         help="write nothing; print a unified diff of the changes")
-    parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+    parser.add_argument("--max-bytes", type=byte_count, default=DEFAULT_MAX_BYTES, metavar="N",
                         help=f"refuse files larger than N bytes (default {DEFAULT_MAX_BYTES})")
 
 

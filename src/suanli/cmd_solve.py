@@ -22,12 +22,13 @@ CI_FORMATS = ("junit", "sarif", "github")
 
 
 def add_arguments(parser) -> None:
+    from suanli.solver.cli_args import seconds
     from suanli.solver.cli_common import add_compile_options
 
     parser.add_argument("file", metavar="FILE", help="the root .spec file")
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs",
                         help="MILP backend (default highs)")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
+    parser.add_argument("--time-limit", type=seconds, default=None, metavar="S",
                         help="wall-clock limit in seconds; the best plan found is reported as feasible")
     parser.add_argument("--gap", type=float, default=1e-6, metavar="REL",
                         help="relative MIP gap at which a plan counts as optimal (default 1e-6)")
