@@ -76,3 +76,25 @@ def test_w0101_is_quiet_when_a_ratio_require_makes_the_type_useful():
     assert r.returncode == 0 and "W0101" not in r.stderr, r.stderr
     plan = json.loads(suanli("solve", spec, "--format", "json").stdout)
     assert plan["regions"][0]["nodes"].get("jbod", 0) >= 1  # the plan does build it
+
+
+@pytest.mark.parametrize("terms", [201, 1500])
+def test_a_long_flat_sum_is_not_nesting(tmp_path, terms):
+    """A flat sum of 201 terms used to be 'nesting too deep'; 1,500 terms
+    check, solve, format and verify (recursion limit raised, grammar/parser.py)."""
+    text = EXAMPLE.read_text().replace(
+        "assert cost <= 1.5e9 CNY", "assert cost <= " + " + ".join(["1e6 CNY"] * terms))
+    spec = tmp_path / "flat.spec"
+    spec.write_text(text)
+    assert suanli("check", spec).returncode == 0
+    r = suanli("solve", spec, "--format", "json", "-o", tmp_path / "plan.json")
+    assert r.returncode == 0, r.stderr
+    assert suanli("verify", spec, tmp_path / "plan.json").returncode == 0
+    assert suanli("fmt", "--check", spec).returncode in (0, 1)
+
+
+def test_a_sum_beyond_the_limit_is_a_diagnostic_not_a_crash(tmp_path):
+    spec = tmp_path / "long.spec"
+    spec.write_text("let x = " + " + ".join(["1 MW"] * 2500) + "\n")
+    r = suanli("check", spec)
+    assert r.returncode == 2 and "E0004" in r.stderr and "Recursion" not in r.stderr, r.stderr[-300:]
