@@ -179,7 +179,8 @@ def _dispatch(module, args) -> int:
         signal.signal(signal.SIGINT, _on_signal)
     try:
         code = module.run(args)
-        sys.stdout.flush()
+        with contextlib.suppress(ValueError):  # a command (the language server) may close stdout
+            sys.stdout.flush()  # a full disk shows here, as exit 74
         return code
     except KeyboardInterrupt:
         print("suanli: interrupted", file=sys.stderr)
