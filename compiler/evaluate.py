@@ -19,7 +19,13 @@ MAX_MAGNITUDE = Fraction(10) ** 300  # beyond this a float would overflow or be 
 # The range a value may have for the solver, in the unit plans show it in (MW, TFLOPS, TB,
 # CNY, h, CNY/MWh ...): docs/reliability.md. Beyond it HiGHS and CBC lose precision, take a
 # bound for infinity (1e20) or fail, so the spec is rejected at the value instead (E0509).
+# Amounts (money, power, compute, data, time, ... and plain numbers) may reach 1e15; prices
+# and intensities (money/data, carbon/energy, ...) multiply small amounts and may reach 1e20
+# (the OR-Library specs price transfers at 6.7e15 CNY/TB).
 MAX_SOLVER_MAGNITUDE = Fraction(10) ** 15
+MAX_SOLVER_RATE_MAGNITUDE = Fraction(10) ** 20
+_AMOUNTS = frozenset({units.RATIO, units.MONEY, units.ENERGY, units.TIME, units.WORK, units.DATA,
+                      units.CARBON, units.POWER, units.RATE, units.DATA_RATE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,9 +175,10 @@ def solver_range_error(what: str, q: Q, currency: str, span: Span, diags: Diagno
     Returns True when it was reported."""
     unit, scale = units.display_unit(q.dim, currency)
     shown = q.value / scale
-    if abs(shown) <= MAX_SOLVER_MAGNITUDE:
+    amount = q.dim in _AMOUNTS
+    if abs(shown) <= (MAX_SOLVER_MAGNITUDE if amount else MAX_SOLVER_RATE_MAGNITUDE):
         return False
-    limit = f"1e15 {unit}".strip()
+    limit = f"{'1e15' if amount else '1e20'} {unit}".strip()
     diags.add(error("E0509", f"{what} is out of the range the solver can represent: "
                     f"{_sci(shown)} {unit}".rstrip() + f", above {limit}", span,
                     "too large to solve with",

@@ -23,6 +23,7 @@ CASES = [  # (text in example.spec, replacement, code) - the probe of issue 10
     ("capex = 2.4e6 CNY", "capex = 1e16 CNY", "E0509"),
     ("horizon = 1 year", "horizon = 1e12 year", "E0509"),
     ("power = gpu_power", "power = 2e12 GW", "E0509"),
+    ("transfer_cost = 0.02 CNY/GB", "transfer_cost = 1e21 CNY/TB", "E0509"),  # prices: up to 1e20
     ("assert cost <= 1.5e9 CNY", "require big: compute(ai) >= 1e20 TFLOPS", "E0509"),
     ("assert cost <= 1.5e9 CNY", "assert cost <= 1e200 CNY * 1e200", "E0509"),
 ]
@@ -52,6 +53,7 @@ def test_out_of_range_values_are_diagnosed_at_their_span(tmp_path, command, old,
     ("storage = 30 TB", "storage = 1e15 TB"),
     ("compute = 8 * 989 TFLOPS", "compute = 1e15 TFLOPS"),
     ("horizon = 1 year", "horizon = 1e15 h"),
+    ("transfer_cost = 0.02 CNY/GB", "transfer_cost = 1e20 CNY/TB"),
 ])
 def test_values_at_the_edge_of_the_range_solve_cleanly(tmp_path, old, new):
     path, _ = _spec(tmp_path, old, new)
