@@ -18,9 +18,8 @@ import math
 import os
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from suanli.errors import InvalidPlan
 
 SCHEMA_VERSION = 1
 PlanStatus = Literal["optimal", "feasible", "infeasible", "time_limit", "error"]
@@ -259,23 +258,17 @@ def loads(text: str) -> Plan:
 
 
 def read_plan(path) -> Plan:
-    """The Plan in a JSON file; InvalidPlan (worded as the CLI says it) otherwise."""
-    path = os.fspath(path)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidPlan(f"cannot read plan {path}: {exc}") from None
-    return parse_plan(text, path)
+    """The Plan in a JSON file, read as hostile input (plan_input.py); InvalidPlan otherwise."""
+    from suanli.solver.plan_input import read_plan as read
+
+    return read(os.fspath(path))
 
 
 def parse_plan(text: str, name: str = "the text") -> Plan:
     """The Plan in JSON text; InvalidPlan naming `name` when it is not one."""
-    try:
-        return loads(text)
-    except (ValueError, ValidationError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InvalidPlan(f"{name} is not a plan: {first}") from None
+    from suanli.solver.plan_input import parse_plan as parse
+
+    return parse(text, name)
 
 
 def as_plan(plan) -> Plan:

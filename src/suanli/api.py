@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from typing import Optional, Sequence, Union
 
 from suanli.diagnostics import CompileError, Diagnostic
@@ -125,25 +126,32 @@ def solve(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence
           solver: str = "highs", time_limit: Optional[float] = None, gap: Optional[float] = None,
           relax: bool = False, threads: int = 1, base: Optional[str] = None,
           max_bytes: Optional[int] = None, tie_break: bool = True, write_lp: Optional[str] = None,
-          write_mps: Optional[str] = None, progress: bool = False, stopwatch: Stopwatch = SILENT):
+          write_mps: Optional[str] = None, progress: bool = False, stopwatch: Stopwatch = SILENT,
+          started: Optional[float] = None):
     """Compile, solve and verify `spec`; return its `Plan` (what `suanli solve` prints).
 
+    `spec` may also be a compiled program (`suanli.api.load`); the compile
+    options then do not apply.
     Options are `suanli solve`'s. Raises CompileError (`.diagnostics`),
     Infeasible (`.explanation`, `.plan`), NoPlan (time limit, unbounded, solver
     failure or failed verification; `.plan`, `.violations`); ValueError for a
     bad option; OSError when `write_lp` / `write_mps` cannot be written. A plan
     whose mandatory asserts fail is returned: `plan.asserts_hold` is False.
     `progress=True` lets the solver report progress on stderr (the CLI's
-    `--progress`); `stopwatch` times the stages.
+    `--progress`); `stopwatch` times the stages. `time_limit` counts from
+    `started` (a `time.perf_counter()` instant; default: this call), so
+    compiling counts against it too.
     """
+    from suanli.compiler.ir import Program
     from suanli.solver.solve import SolveConfig, solve_program
 
     config = SolveConfig(solver=solver, time_limit=time_limit, gap=DEFAULT_GAP if gap is None else gap,
                          threads=threads, relax=relax, write_lp=write_lp, write_mps=write_mps,
-                         progress=progress, tie_break=tie_break)
+                         progress=progress, tie_break=tie_break,
+                         started=time.perf_counter() if started is None else started)
     _check_options(config)
-    program = load(spec, scenario=scenario, overrides=overrides, max_bytes=max_bytes, base=base,
-                   stopwatch=stopwatch)
+    program = spec if isinstance(spec, Program) else load(
+        spec, scenario=scenario, overrides=overrides, max_bytes=max_bytes, base=base, stopwatch=stopwatch)
     return checked_plan(solve_program(program, config, stopwatch))
 
 

@@ -18,6 +18,7 @@ import sys
 
 
 def add_arguments(parser) -> None:
+    from suanli.solver.cli_args import seconds
     from suanli.solver.cli_common import add_compile_options
 
     parser.add_argument("old", metavar="OLD", help="the plan JSON or spec before the change")
@@ -30,7 +31,7 @@ def add_arguments(parser) -> None:
                         help="exit 1 when the total cost rises by more than LIMIT (5%% or 0.05)")
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs",
                         help="MILP backend for spec arguments (default highs)")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
+    parser.add_argument("--time-limit", type=seconds, default=None, metavar="S",
                         help="wall-clock limit in seconds for each spec solved")
     add_compile_options(parser)
 
@@ -103,12 +104,11 @@ def is_plan_file(path: str) -> bool:
 
 
 def read_plan(path: str):
-    """The plan in `path`, or CommandError(2) worded for the user."""
-    from suanli.errors import InvalidPlan
+    """A plan file, read as hostile input (solver/plan_input.py); exit 2 on a bad one."""
     from suanli.solver.cli_common import EXIT_INVALID, CommandError
-    from suanli.solver.plan import read_plan as read
+    from suanli.solver.plan_input import PlanInputError, read_plan as read
 
     try:
         return read(path)
-    except InvalidPlan as exc:
+    except PlanInputError as exc:
         raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None

@@ -22,12 +22,13 @@ CI_FORMATS = ("junit", "sarif", "github")
 
 
 def add_arguments(parser) -> None:
+    from suanli.solver.cli_args import seconds
     from suanli.solver.cli_common import add_compile_options
 
     parser.add_argument("file", metavar="FILE", help="the root .spec file")
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs",
                         help="MILP backend (default highs)")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
+    parser.add_argument("--time-limit", type=seconds, default=None, metavar="S",
                         help="wall-clock limit in seconds; the best plan found is reported as feasible")
     parser.add_argument("--gap", type=float, default=1e-6, metavar="REL",
                         help="relative MIP gap at which a plan counts as optimal (default 1e-6)")
@@ -80,14 +81,18 @@ def run(args) -> int:
 
 
 def _run(args) -> int:
-    """Arguments -> one `suanli.api.solve` call -> the budget gate -> one format."""
+    """Arguments -> `suanli.api.load` -> output checks -> `suanli.api.solve` -> the gate -> one format."""
+    from suanli.compiler import pipeline  # noqa: F401 - loaded here so `imports` holds every import
+    from suanli.solver.cli_common import check_outputs
     from suanli.stopwatch import Stopwatch
 
     watch = Stopwatch(echo=args.progress)
     watch.lap("imports", "loaded suanli (imports)")
     _check_args(args)
     baseline, limit = _gate_options(args)
-    plan, code = _solve(args, watch)
+    program = _load(args, watch)
+    check_outputs(args.output, args.save_plan, args.write_lp, args.write_mps)
+    plan, code = _solve(program, args, watch)
     budget = None
     if baseline is not None:
         plan, code, budget = _gate(plan, code, baseline, limit)
@@ -98,24 +103,19 @@ def _run(args) -> int:
     return code
 
 
-def _solve(args, watch):
+def _solve(program, args, watch):
     """(plan, exit code): the API's plan, or the plan its error carries, reported on stderr."""
     from suanli import api
-    from suanli.compiler import pipeline  # noqa: F401 - loaded here so `imports` holds every import
-    from suanli.diagnostics import CompileError
     from suanli.errors import Infeasible, NoPlan
-    from suanli.solver.cli_common import (EXIT_ASSERT, EXIT_INFEASIBLE, EXIT_INVALID, EXIT_NO_PLAN,
-                                          EXIT_NOT_WRITTEN, EXIT_OK, CommandError)
+    from suanli.solver.cli_common import (EXIT_ASSERT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_NOT_WRITTEN, EXIT_OK,
+                                          CommandError)
     from suanli.solver.watchdog import progress_wanted
 
     try:
-        plan = api.solve(args.file, scenario=args.scenario, overrides=args.overrides, solver=args.solver,
-                         time_limit=args.time_limit, gap=args.gap, relax=args.relax, threads=args.threads,
-                         max_bytes=getattr(args, "max_bytes", None), tie_break=args.tie_break, write_lp=args.write_lp,
-                         write_mps=args.write_mps, progress=progress_wanted(args.progress), stopwatch=watch)
-    except CompileError as exc:
-        _compile_failed(exc, args)
-        raise CommandError("", EXIT_INVALID) from None
+        plan = api.solve(program, solver=args.solver, time_limit=args.time_limit, gap=args.gap, relax=args.relax,
+                         threads=args.threads, tie_break=args.tie_break, write_lp=args.write_lp,
+                         write_mps=args.write_mps, progress=progress_wanted(args.progress), stopwatch=watch,
+                         started=watch.start)  # --time-limit covers the whole command
     except Infeasible as exc:
         _say_infeasible(exc)
         return exc.plan, EXIT_INFEASIBLE
@@ -166,20 +166,22 @@ def _gate(plan, code, baseline, limit):
     return plan, code, budget
 
 
-def _compile_failed(exc, args) -> None:
-    """The diagnostics on stderr; with a CI format, also in that format."""
-    from suanli.solver import ci_formats
-    from suanli.solver.cli_common import EXIT_INVALID, _sources, emit, print_diagnostics
+def _load(args, watch):
+    """Compile (`suanli.api.load`); on errors, also write the error document of the format (exit 2)."""
+    from suanli import api
+    from suanli.diagnostics import CompileError, render_all
+    from suanli.solver.cli_common import EXIT_INVALID, CommandError, _sources, default_format, emit, invalid_document
 
-    print_diagnostics(exc)
-    if args.format not in CI_FORMATS:
-        return
-    diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
-    files = [args.file]
-    text = {"junit": lambda: ci_formats.diagnostics_junit(files, diags, _sources(diags)),
-            "sarif": lambda: ci_formats.diagnostics_sarif(files, diags, EXIT_INVALID),
-            "github": lambda: ci_formats.diagnostics_github(files, diags)}[args.format]()
-    emit(text, args.output)
+    try:
+        return api.load(api.SpecFile(args.file), scenario=args.scenario, overrides=args.overrides,
+                        max_bytes=getattr(args, "max_bytes", None), stopwatch=watch)
+    except CompileError as exc:
+        diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
+        sources = _sources(diags)
+        print(render_all(diags, sources), file=sys.stderr)
+        fmt = default_format(args.format, args.output)
+        emit(invalid_document(fmt, [args.file], diags, sources), args.output)
+        raise CommandError("", EXIT_INVALID) from None
 
 
 def _say_infeasible(exc) -> None:
