@@ -78,6 +78,15 @@ def test_solve_options_reach_the_solver():
     assert suanli.solve(ROOT / "specs" / "features.spec", solver="cbc").has_plan
 
 
+def test_a_compiled_program_solves_to_the_same_plan(plan):
+    import suanli.api
+
+    program = suanli.api.load(EAST_WEST)
+    assert suanli.solve(program).to_json() == plan.to_json()
+    with pytest.raises(suanli.CompileError):
+        suanli.api.load(CI / "invalid.spec")
+
+
 def test_overrides_change_the_plan(plan):
     doubled = suanli.solve(EAST_WEST, overrides=["settings.carbon_price=600 CNY/tCO2"])
     assert doubled.cost.carbon == pytest.approx(10 * plan.cost.carbon, rel=0.2)
