@@ -150,6 +150,14 @@ FEATURES = {
     "prop_name_across_lines": "region a {\n  x\n  =\n  1\n}\n",
     "keywords_as_parts": "let x = formula + index + regions + nodes\n",
     "unit_e": "let x = 1 e\nlet y = 2e\n",
+    "years_settings": "settings {\n  years = 2026 .. 2030\n  discount_rate = 8%\n}\n",
+    "schedules": "region g { power_price = 0.40 CNY/kWh from 2026, 0.32 CNY/kWh from 2028; pue = 1 }\n"
+                 "demand d { years = 2026..2027; growth = 35%; compute = 1 TFLOPS from 2026 }\n",
+    "schedule_override": "scenario s { region.g.power_price = 0.5 CNY/kWh from 2026, 0.3 CNY/kWh"
+                         " from 2029; demand.d.compute *= 2 }\n",
+    "at_clauses": "require at 2030: carbon <= 40 ktCO2\nassert advisory at y: a: cost <= 1\n"
+                  "for y in years: assert at y: cost.capex <= 2e9 CNY\n"
+                  "policy p { require at 2027 + 1: n: nodes() >= 1 }\n",
     "example": (ROOT / "specs" / "example.spec").read_text(encoding="utf-8"),
 }
 
@@ -190,6 +198,9 @@ FALLBACKS = {
     "for_expr_domain": "for r in regions + x: require y <= 1\n",
     "target_one_part": "scenario s { region = 1 }\n",
     "trailing_dot": "let x = a.\n",
+    "schedule_trailing_comma": "region a { pue = 1 from 2026, }\n",
+    "at_without_colon": "require at 2030 carbon <= 1\n",
+    "range_in_let": "let x = 1 .. 2\n",
 }
 
 
