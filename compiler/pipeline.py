@@ -17,11 +17,13 @@ from suanli.compiler import ir
 from suanli.compiler.apply_scenario import apply_scenario
 from suanli.compiler.build_entities import build_entities
 from suanli.compiler.collect_names import collect_names
+from suanli.compiler.compile_years import compile_years
 from suanli.compiler.emit_ir import (emit_jobs, emit_links, emit_nodes, emit_paths, emit_regions,
                                      emit_services, region_warnings, unused_node_warnings)
 from suanli.compiler.expand_statements import StatementExpander, objective
 from suanli.compiler.metrics import MetricEvaluator
 from suanli.compiler.resolve_imports import DEFAULT_MAX_BYTES, resolve_imports
+from suanli.compiler.years import read_years
 from suanli.diagnostics import CompileError, Diagnostic, DiagnosticBag, Severity
 from suanli.stopwatch import SILENT, Stopwatch
 
@@ -46,9 +48,16 @@ def compile_spec(path: str, scenario: str | None = None, overrides=(),
     if diags.has_errors or not sources.modules:
         return CompileResult(None, diags.sorted(), sources.texts)
     decls = collect_names(sources.modules, diags)
-    override_map = apply_scenario(decls, scenario, list(overrides), diags)
-    world = build_entities(decls, override_map, diags)
-    program = _emit(world, decls, path, scenario, diags)
+    year_errors = len(diags.errors())
+    axis = read_years(decls, diags)
+    if axis is not None:  # a multi-year build-out (LANGUAGE.md §8)
+        program = compile_years(decls, axis, path, scenario, overrides, diags, _emit)
+    elif len(diags.errors()) > year_errors:  # multi-year syntax without `years`: no further
+        program = None
+    else:
+        override_map = apply_scenario(decls, scenario, list(overrides), diags)
+        world = build_entities(decls, override_map, diags)
+        program = _emit(world, decls, path, scenario, diags)
     result = diags.sorted()
     if program is not None:
         watch.lap("compile", f"compiled: {len(program.regions)} regions, {len(program.node_types)} node types, "
