@@ -133,6 +133,25 @@ class Infeasibility(_M):
     message: str
 
 
+class YearRegionPlan(RegionPlan):
+    builds: dict[str, Number] = Field(description="nodes built this year per node type (non-zero only)")
+
+
+class YearPlan(_M):
+    """One year of a multi-year build-out (LANGUAGE.md §8)."""
+
+    year: int
+    discount_factor: float = Field(description="1 / (1 + discount_rate)^(year - first year)")
+    cost: Cost = Field(description="this year's cost parts, undiscounted")
+    energy_mwh: float
+    renewable_energy_mwh: float
+    carbon_tco2: float
+    regions: list[YearRegionPlan]
+    demands: list[DemandPlan]
+    jobs: list[JobPlan]
+    links: list[LinkPlan]
+
+
 class Plan(_M):
     schema_version: int = SCHEMA_VERSION
     status: PlanStatus
@@ -160,6 +179,11 @@ class Plan(_M):
     shadow_prices: list[ShadowPrice] = []
     infeasibility: list[Infeasibility] = []
     warnings: list[PlanWarning] = []
+    years: Optional[list[YearPlan]] = Field(
+        None, exclude_if=_absent,
+        description="multi-year specs only (omitted otherwise): one entry per year; the top-level "
+                    "cost and objective are then discounted totals, regions/demands/jobs/links the "
+                    "last year's")
 
 
 def round_sig(v: float) -> float | int:

@@ -51,6 +51,9 @@ class Outcome:
 
 
 def solve_program(program: Program, config: SolveConfig = SolveConfig(), watch: Stopwatch = SILENT) -> Outcome:
+    if program.years is not None:  # a multi-year build-out (LANGUAGE.md §8)
+        from suanli.solver.solve_years import solve_years
+        return solve_years(program, config, watch)
     backend = get_backend(config.solver)
     sp = lower(program, relax=config.relax)
     watch.lap("build", f"built the {'LP' if sp.relaxed else 'MILP'}: {sp.ncol:,} variables, {sp.nrow:,} rows, "

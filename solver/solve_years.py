@@ -1,0 +1,64 @@
+"""The `solve` pipeline of a multi-year spec: lower, solve, report, verify.
+
+The single-period postsolve steps (tie-break, polish, shadow LP) read one
+block of each column family, so the multi-year program takes the solver's
+answer as it is, with integers rounded; the plan is re-derived from the
+decisions and verified (year_verify.py) like every plan.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from suanli.compiler.ir import Program
+from suanli.solver.backend import Status, get_backend
+from suanli.solver.plan import normalized
+from suanli.solver.report import empty_plan
+from suanli.solver.watchdog import Deadline, owned_tempdir
+from suanli.solver.year_lower import lower_years
+from suanli.solver.year_report import build_year_plan, decisions
+from suanli.solver.year_verify import verify_years
+from suanli.stopwatch import SILENT, Stopwatch
+
+
+def solve_years(program: Program, config, watch: Stopwatch = SILENT):
+    from suanli.solver.solve import Outcome, _options, _write_files
+
+    backend = get_backend(config.solver)
+    sp, layout = lower_years(program, relax=config.relax)
+    watch.lap("build", f"built the multi-year {'LP' if sp.relaxed else 'MILP'}: {sp.ncol:,} variables, "
+              f"{sp.nrow:,} rows, {sp.nnz:,} non-zeros")
+    _write_files(sp, config)
+    deadline = Deadline(config.time_limit)
+    with owned_tempdir() as tmp:
+        first = backend.solve(sp, _options(config, deadline, tmp))
+    watch.lap("solver", f"{backend.NAME}: {first.status.value}")
+    if not first.status.has_solution:
+        return Outcome(_no_plan(program, first, config), first.status, [], sp)
+    x = np.clip(first.x.copy(), sp.col_lb, sp.col_ub)
+    x[sp.integer] = np.round(x[sp.integer])
+    x[np.abs(x) < 1e-12] = 0.0
+    states, builds = decisions(layout, x, sp.relaxed)
+    status = "optimal" if first.status is Status.OPTIMAL else "feasible"
+    plan = normalized(build_year_plan(program, states, builds, status, config.solver, config.relax,
+                                      first.gap))
+    violations = verify_years(program, plan) + _objective_check(program, sp, x, plan)
+    watch.lap("report_verify", f"plan extracted and verified ({len(violations)} violation(s))")
+    return Outcome(plan, first.status, violations, sp)
+
+
+def _objective_check(program: Program, sp, x, plan) -> list[str]:
+    lp = sp.objective_value(x) / program.objective.dimension.unit_scale
+    if plan.objective is None or abs(lp - plan.objective) > 1e-6 * max(1.0, abs(lp)):
+        return [f"internal: the LP objective {lp:.9g} disagrees with the plan's {plan.objective}"]
+    return []
+
+
+def _no_plan(program: Program, res, config):
+    status = {Status.INFEASIBLE: "infeasible", Status.TIME_LIMIT: "time_limit"}.get(res.status, "error")
+    message = {
+        Status.INFEASIBLE: "no build-out plan meets every require and constraint in every year",
+        Status.UNBOUNDED: "the objective is unbounded: it improves without limit",
+        Status.TIME_LIMIT: "the time limit was reached before a feasible plan was found",
+    }.get(res.status, f"the solver failed: {res.message}")
+    return normalized(empty_plan(program, status, config.solver, config.relax, message))

@@ -1,0 +1,140 @@
+"""Rows and assembly of the multi-year program (see years.py for the layout)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from suanli.compiler.ir import Program
+from suanli.solver import rows as R
+from suanli.solver.linmetrics import dense
+from suanli.solver.lower import _pow10_unit, _scaled_matrix
+from suanli.solver.sites import site_rows
+from suanli.solver.sparse import Family, SparseProgram
+from suanli.solver.years import YearLayout, YearMetrics
+
+INF = np.inf
+
+
+def lower_years(program: Program, relax: bool = False) -> tuple[SparseProgram, YearLayout]:
+    layout = YearLayout(program)
+    metrics = YearMetrics(layout)
+    rb = R.RowBuilder()
+    for k, block in enumerate(layout.blocks):
+        local = R.RowBuilder()
+        ix, c = block.ix, block.cols
+        R.served_rows(local, ix, c)
+        R.compute_rows(local, ix, c)
+        R.parallel_rows(local, ix, c)
+        R.storage_rows(local, ix, c)
+        R.cap_rows(local, ix, c)
+        R.bandwidth_rows(local, ix, c, block.mv.pairs)
+        site_rows(local, ix, c, "minimize", (np.zeros(0, dtype=np.int64), np.zeros(0)), [], tight=False)
+        _append(rb, local, block.offset, block.year)
+    _installed_rows(rb, layout)
+    _open_rows(rb, layout)
+    _require_rows(rb, program, metrics, layout)
+    obj = metrics.linexpr(program.objective.expr, None)
+    return _assemble(program, layout, rb, obj, relax), layout
+
+
+def _append(rb: R.RowBuilder, local: R.RowBuilder, offset: int, year: int) -> None:
+    for k, fam in enumerate(local.families):
+        rb.add(fam.kind, local.r[k] - fam.start, local.c[k] + offset, local.v[k], local.lb[k],
+               local.ub[k], fam.keys, {**fam.meta, "year": year})
+
+
+def _installed_rows(rb: R.RowBuilder, L: YearLayout) -> None:
+    """n[r,t,y] - sum of b[r,t,q] still standing in y = 0."""
+    nn, rows, cols, vals = L.nn, [], [], []
+    for k in range(len(L.blocks)):
+        base = k * nn
+        rows.append(base + np.arange(nn))
+        cols.append(L.n(k))
+        vals.append(np.ones(nn))
+        for q in range(k + 1):
+            alive = np.flatnonzero(L.alive(q, k))
+            rows.append(base + alive)
+            cols.append(L.b(q)[alive])
+            vals.append(-np.ones(len(alive)))
+    count = nn * len(L.blocks)
+    if count:
+        years = np.repeat(np.arange(L.axis.first, L.axis.last + 1), nn)
+        rb.add("installed", np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
+               np.zeros(count), np.zeros(count),
+               {"r": np.tile(L.n_r, len(L.blocks)), "t": np.tile(L.n_t, len(L.blocks)), "year": years})
+
+
+def _open_rows(rb: R.RowBuilder, L: YearLayout) -> None:
+    """open[r,y-1] <= open[r,y]: a site once opened stays open."""
+    rows, cols, vals, regions, years = [], [], [], [], []
+    for k in range(1, len(L.blocks)):
+        for r in L.blocks[k].cols.open_r.tolist():
+            now, before = L.open_col(k, r), L.open_col(k - 1, r)
+            if before < 0:
+                continue
+            i = len(regions)
+            rows += [i, i]
+            cols += [before, now]
+            vals += [1.0, -1.0]
+            regions.append(r)
+            years.append(L.axis.first + k)
+    if regions:
+        rb.add("stay_open", rows, cols, vals, np.full(len(regions), -INF), np.zeros(len(regions)),
+               {"r": np.array(regions), "year": np.array(years)})
+
+
+def _require_rows(rb: R.RowBuilder, program: Program, metrics: YearMetrics, L: YearLayout) -> None:
+    rows, cols, vals, lbs, ubs, stmt, part = [], [], [], [], [], [], []
+    k = 0
+    for s_ix, st in enumerate(program.statements):
+        if st.kind != "require":
+            continue
+        year = None if st.year is None else st.year - L.axis.first
+        for p_ix, row in enumerate(st.rows):
+            ids, coefs = metrics.linexpr(row.expr, year)
+            rows.append(np.full(len(ids), k, dtype=np.int64))
+            cols.append(ids)
+            vals.append(coefs)
+            const = row.expr.constant
+            lbs.append(-INF if row.lower is None else row.lower - const)
+            ubs.append(INF if row.upper is None else row.upper - const)
+            stmt.append(s_ix)
+            part.append(p_ix)
+            k += 1
+    if k:
+        rb.add("require", np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
+               lbs, ubs, {"s": np.array(stmt), "p": np.array(part)})
+
+
+def _bounds(L: YearLayout, relax: bool):
+    lb, ub = np.zeros(L.ncol), np.ones(L.ncol)
+    integer = np.ones(L.ncol, dtype=bool)
+    for block in L.blocks:
+        c, off = block.cols, block.offset
+        ub[off + c.n0:off + c.open0] = block.ix.t_max_per_region[c.n_t]
+        split = np.array([s.split for s in block.program.services], dtype=bool)
+        integer[off + c.x0:off + c.y0] = ~split[c.x_d] if len(c.x_d) else False
+    available = np.array(L.axis.available, dtype=np.int64)[L.n_t] if L.nn else np.zeros(0, dtype=np.int64)
+    for k, year in enumerate(L.axis.years):
+        ub[L.b(k)] = np.where(year < available, 0.0, INF)
+    if relax:
+        integer[:] = False
+    return lb, ub, integer
+
+
+def _assemble(program: Program, L: YearLayout, rb: R.RowBuilder, obj, relax: bool) -> SparseProgram:
+    indptr, indices, values, scale = _scaled_matrix(rb)
+    lb, ub = (np.concatenate(b) if b else np.zeros(0) for b in (rb.lb, rb.ub))
+    cost = dense(obj, L.ncol)
+    obj_scale = _pow10_unit(np.abs(cost).max() if len(cost) else 0.0)
+    col_lb, col_ub, integer = _bounds(L, relax)
+    families = [f for block in L.blocks for f in block.families]
+    families.append(Family("b", L.b0, L.ncol, {"r": np.tile(L.n_r, len(L.blocks)),
+                                                "t": np.tile(L.n_t, len(L.blocks))}))
+    return SparseProgram(
+        sense=program.objective.sense, cost=cost / obj_scale,
+        offset=program.objective.expr.constant / obj_scale, obj_scale=obj_scale,
+        col_lb=col_lb, col_ub=col_ub, integer=integer,
+        row_lb=lb * scale, row_ub=ub * scale, row_scale=scale,
+        indptr=indptr, indices=indices, values=values,
+        col_families=families, row_families=rb.families, notes=[], relaxed=relax)
