@@ -1,0 +1,172 @@
+"""Multi-year build-out (LANGUAGE.md §8), run from the command line as a user would."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from clirun import ROOT, suanli
+
+SMALL = ROOT / "tests" / "fixtures" / "years_small.spec"
+BUILDOUT = ROOT / "specs" / "buildout.spec"
+
+
+def solve_json(path, *args):
+    res = suanli("solve", path, "--format", "json", *args)
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr
+    return json.loads(res.stdout)
+
+
+def test_small_spec_costs_by_hand():
+    """2026: 150 TFLOPS -> 15 cpu at 10,000 CNY/year capex + 15 kW x 8760 h x 0.6 CNY/kWh;
+    2027-2028: 20 nodes (5 cpu2 from 2027, when it is available); discount 10%."""
+    plan = solve_json(SMALL)
+    years = {y["year"]: y for y in plan["years"]}
+    assert sorted(years) == [2026, 2027, 2028]
+    assert years[2026]["cost"]["total"] == pytest.approx(15 * 10_000 + 15 * 8760 * 0.6)
+    assert years[2027]["cost"]["total"] == pytest.approx(20 * 10_000 + 20 * 8760 * 0.6)
+    assert years[2027]["discount_factor"] == pytest.approx(1 / 1.1)
+    total = sum(y["cost"]["total"] * y["discount_factor"] for y in plan["years"])
+    assert plan["cost"]["total"] == pytest.approx(total)
+    assert plan["objective"] == pytest.approx(total)
+    b = {r["name"]: r for r in years[2027]["regions"]}["b"]
+    assert b["builds"] == {"cpu2": 5} and b["nodes"] == {"cpu": 15, "cpu2": 5}
+    assert all("cpu2" not in r["builds"] for r in years[2026]["regions"])  # available from 2027
+    assert [j["name"] for j in years[2027]["jobs"]] == ["train"] and years[2026]["jobs"] == []
+    names = {r["name"] for r in plan["requires"]}
+    assert "require@tests/fixtures/years_small.spec:42[y=2027]" in names or any(
+        n.endswith(":42[y=2027]") for n in names)
+
+
+def test_solve_then_verify_and_tampering_is_caught(tmp_path):
+    out = tmp_path / "plan.json"
+    res = suanli("solve", SMALL, "--format", "json", "-o", out)
+    assert res.returncode == 0, res.stderr
+    assert suanli("verify", SMALL, out).returncode == 0
+    plan = json.loads(out.read_text())
+    plan["years"][2]["regions"][1]["builds"] = {"cpu": 1}
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(plan))
+    res = suanli("verify", SMALL, bad)
+    assert res.returncode != 0
+    assert "builds still standing" in res.stdout + res.stderr
+
+
+def _with(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new)
+
+
+def test_one_year_range_equals_single_period(tmp_path):
+    text = (ROOT / "specs" / "example.spec").read_text(encoding="utf-8")
+    single = tmp_path / "single.spec"
+    single.write_text(text, encoding="utf-8")
+    multi = tmp_path / "multi.spec"
+    multi.write_text(_with(text, "horizon = 1 year", "years = 2026 .. 2026"), encoding="utf-8")
+    a, b = solve_json(single), solve_json(multi)
+    assert b["objective"] == pytest.approx(a["objective"], rel=1e-9)
+    assert b["cost"]["total"] == pytest.approx(a["cost"]["total"], rel=1e-9)
+    assert "years" not in a and [y["year"] for y in b["years"]] == [2026]
+
+
+def test_raising_the_discount_rate_never_raises_the_cost(tmp_path):
+    text = SMALL.read_text()
+    costs = []
+    for rate in ("0%", "10%", "30%"):
+        path = tmp_path / f"r{rate[:-1]}.spec"
+        path.write_text(_with(text, "discount_rate = 10%", f"discount_rate = {rate}"))
+        costs.append(solve_json(path)["objective"])
+    assert costs[0] >= costs[1] >= costs[2]
+    assert costs[0] > costs[2]
+
+
+def test_raising_growth_never_lowers_the_cost(tmp_path):
+    text = SMALL.read_text()
+    costs = []
+    for growth in ("0%", "50%", "80%"):
+        path = tmp_path / f"g{growth[:-1]}.spec"
+        path.write_text(_with(text, "growth = 50%", f"growth = {growth}"))
+        costs.append(solve_json(path)["objective"])
+    assert costs[0] <= costs[1] <= costs[2]
+
+
+def test_earlier_availability_never_raises_the_cost(tmp_path):
+    text = SMALL.read_text()
+    path = tmp_path / "early.spec"
+    path.write_text(_with(text, "available = 2027", "available = 2026"))
+    assert solve_json(path)["objective"] <= solve_json(SMALL)["objective"] + 1e-6
+
+
+BUILD_FACTS = {2026: {"beijing"}, 2029: {"beijing"}, 2030: {"beijing", "guizhou"}}
+
+
+def test_buildout_spec_solves_verifies_and_its_reviewed_facts_hold(tmp_path):
+    out = tmp_path / "buildout.json"
+    res = suanli("solve", BUILDOUT, "--format", "json", "-o", out)
+    assert res.returncode == 0, res.stderr
+    assert suanli("verify", BUILDOUT, out).returncode == 0
+    plan = json.loads(out.read_text())
+    years = {y["year"]: y for y in plan["years"]}
+    assert sorted(years) == list(range(2026, 2031))
+    opened = {y: {r["name"] for r in e["regions"] if r["open"]} for y, e in years.items()}
+    for year, regions in BUILD_FACTS.items():  # docs/buildout.md: Guizhou opens in 2030, Ningxia never
+        assert opened[year] == regions, (year, opened[year])
+    for year in (2026, 2027):  # the B200 generation is available from 2028
+        assert all("b200" not in r["builds"] for r in years[year]["regions"])
+    assert any("b200" in r["builds"] for r in years[2028]["regions"])
+    carbon = {r["name"]: r for r in plan["requires"]}["carbon_2030"]
+    assert carbon["value"] <= 6 + 1e-9
+    assert years[2030]["carbon_tco2"] == pytest.approx(carbon["value"] * 1000)
+    table = suanli("solve", BUILDOUT, "--format", "table")
+    assert re.search(r"^2030 .*guizhou: \d+ b200", table.stdout, re.M), table.stdout
+
+
+ERRORS = {
+    "E0801": ("settings {\n  years = 2030 .. 2026\n}\n", 2, 11),
+    "E0802": ("settings {\n  years = 2026 .. 2027\n  horizon = 1 year\n}\n", 3, 3),
+    "E0803": ("settings {\n  years = 2026 .. 2027\n}\n\nregion a {\n"
+              "  pue = 1.2 from 2027\n}\n", 6, 18),
+    "E0805": ("settings {\n  years = 2026 .. 2027\n}\n\nrequire at 2031: cost <= 1 CNY\n", 5, 12),
+    "E0806": ("settings {\n  years = 2026 .. 2027\n}\n\nrequire cost <= 1 CNY * nodes()\n", 5, 9),
+    "E0807": ("region a {\n  pue = 1.2 from 2026\n}\n", 2, 9),
+}
+
+
+@pytest.mark.parametrize("code", sorted(ERRORS))
+def test_errors_point_at_the_source(tmp_path, code):
+    text, line, col = ERRORS[code]
+    path = tmp_path / "bad.spec"
+    path.write_text(text)
+    res = suanli("check", path)
+    assert res.returncode == 2
+    assert f"error[{code}]" in res.stderr, res.stderr
+    assert f"bad.spec:{line}:{col}" in res.stderr, res.stderr
+    assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("old,new,code", [
+    ("0.3 CNY/kWh from 2027", "0.3 CNY/kWh from 2026", "E0803"),
+    ("lifetime = 3 years", "lifetime = 30 months", "E0804"),
+])
+def test_schedule_not_increasing_and_half_year_lifetime(tmp_path, old, new, code):
+    path = tmp_path / "bad.spec"
+    path.write_text(_with(SMALL.read_text(), old, new))
+    res = suanli("check", path)
+    assert res.returncode == 2
+    assert f"error[{code}]" in res.stderr, res.stderr
+    assert re.search(r"bad\.spec:\d+:\d+", res.stderr)
+
+
+def test_scenario_schedule_replaces_the_whole_schedule(tmp_path):
+    text = SMALL.read_text() + ("\nscenario cheap_a {\n"
+                                "  region.a.power_price = 0.1 CNY/kWh from 2026, 0.05 CNY/kWh from 2028\n"
+                                "  region.a.site_cost = 0 CNY\n"
+                                "}\n")
+    path = tmp_path / "s.spec"
+    path.write_text(text)
+    base, cheap = solve_json(path), solve_json(path, "--scenario", "cheap_a")
+    assert cheap["objective"] < base["objective"]
+    a_2028 = {r["name"]: r for r in cheap["years"][2]["regions"]}["a"]
+    assert a_2028["energy_mwh"] > 0  # everything moves to a, at 0.05 CNY/kWh in 2028
