@@ -37,6 +37,7 @@ def solve_years(program: Program, config, watch: Stopwatch = SILENT):
         return Outcome(_no_plan(program, first, config), first.status, [], sp)
     x = np.clip(first.x.copy(), sp.col_lb, sp.col_ub)
     x[sp.integer] = np.round(x[sp.integer])
+    x = _open_where_nodes(sp, x)
     x[np.abs(x) < 1e-12] = 0.0
     states, builds = decisions(layout, x, sp.relaxed)
     status = "optimal" if first.status is Status.OPTIMAL else "feasible"
@@ -45,6 +46,21 @@ def solve_years(program: Program, config, watch: Stopwatch = SILENT):
     violations = verify_years(program, plan) + _objective_check(program, sp, x, plan)
     watch.lap("report_verify", f"plan extracted and verified ({len(violations)} violation(s))")
     return Outcome(plan, first.status, violations, sp)
+
+
+def _open_where_nodes(sp, x: np.ndarray) -> np.ndarray:
+    """Integer plans: a site with nodes is open (a big-M row lets the solver keep
+    open[r,y] within its integrality tolerance of 0), as postsolve.round_integers does."""
+    if sp.relaxed:
+        return x
+    x = x.copy()
+    for fam in sp.families("site"):
+        standing = x[fam.meta["n_col"]] > 0.5
+        x[fam.meta["open_col"][standing]] = 1.0
+    for fam in sp.families("stay_open"):  # in year order: opening earlier keeps it open after
+        for before, now in fam.meta["pairs"]:
+            x[now] = max(x[now], x[before])
+    return x
 
 
 def _objective_check(program: Program, sp, x, plan) -> list[str]:

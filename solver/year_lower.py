@@ -8,7 +8,7 @@ from suanli.compiler.ir import Program
 from suanli.solver import rows as R
 from suanli.solver.linmetrics import dense
 from suanli.solver.lower import _pow10_unit, _scaled_matrix
-from suanli.solver.sites import site_rows
+from suanli.solver import sites
 from suanli.solver.sparse import Family, SparseProgram
 from suanli.solver.years import YearLayout, YearMetrics
 
@@ -28,13 +28,61 @@ def lower_years(program: Program, relax: bool = False) -> tuple[SparseProgram, Y
         R.storage_rows(local, ix, c)
         R.cap_rows(local, ix, c)
         R.bandwidth_rows(local, ix, c, block.mv.pairs)
-        site_rows(local, ix, c, "minimize", (np.zeros(0, dtype=np.int64), np.zeros(0)), [], tight=False)
         _append(rb, local, block.offset, block.year)
     _installed_rows(rb, layout)
     _open_rows(rb, layout)
     _require_rows(rb, program, metrics, layout)
     obj = metrics.linexpr(program.objective.expr, None)
+    _site_rows(rb, layout, _forced(rb, layout, program.objective.sense, obj))
     return _assemble(program, layout, rb, obj, relax), layout
+
+
+def _site_rows(rb: R.RowBuilder, L: YearLayout, forced: np.ndarray) -> None:
+    """6. n[r,t,y] <= M[r,t] * open[r,y]. A year's own demand bound is not valid when
+    nodes built earlier still stand: M is the number of years times the largest
+    yearly demand bound (each build serves at most the largest need of its life),
+    or the explicit caps; regions where nodes help a require get the big fallback."""
+    years = len(L.blocks)
+    dem = np.max([sites._demand_bound(b.ix, b.cols) for b in L.blocks], axis=0) * years
+    big = max(sites.BIG_MIN, 100.0 * float(dem.max(initial=0.0)))
+    for block in L.blocks:
+        ix, c = block.ix, block.cols
+        site_n = np.flatnonzero(c.openmap[c.n_r] >= 0)
+        if len(site_n) == 0:
+            continue
+        m = np.minimum(sites._cap_bound(ix, c)[site_n],
+                       np.where(forced[c.n_r[site_n]], np.inf, dem[site_n]))
+        fallback = ~np.isfinite(m)
+        m[fallback] = big
+        k = len(site_n)
+        rb.add("site", np.concatenate([np.arange(k), np.arange(k)]),
+               np.concatenate([block.offset + site_n, block.offset + c.openmap[c.n_r[site_n]]]),
+               np.concatenate([np.ones(k), -m]), np.full(k, -INF), np.zeros(k),
+               {"n": site_n, "r": c.n_r[site_n], "t": c.n_t[site_n]},
+               {"M": m, "fallback": fallback, "year": block.year, "n_col": block.offset + site_n,
+                "open_col": block.offset + c.openmap[c.n_r[site_n]]})
+
+
+def _forced(rb: R.RowBuilder, L: YearLayout, sense: str, obj) -> np.ndarray:
+    """Regions where more nodes can help a require row or the objective."""
+    R_ = len(L.program.regions)
+    region_of = -np.ones(L.ncol, dtype=np.int64)
+    for k, block in enumerate(L.blocks):
+        region_of[L.n(k)] = L.n_r
+        region_of[L.b(k)] = L.n_r
+    forced = np.zeros(R_, dtype=bool)
+    ids, vals = obj
+    on = region_of[ids] >= 0
+    gain = vals[on] > 0 if sense == "maximize" else vals[on] < 0
+    forced[region_of[ids[on][gain]]] = True
+    for fam, cols, v, lb, ub, r in zip(rb.families, rb.c, rb.v, rb.lb, rb.ub, rb.r):
+        if fam.kind != "require":
+            continue
+        local = r - fam.start
+        pick = region_of[cols] >= 0
+        helps = (np.isfinite(ub[local]) & (v < 0)) | (np.isfinite(lb[local]) & (v > 0))
+        forced[region_of[cols[pick & helps]]] = True
+    return forced
 
 
 def _append(rb: R.RowBuilder, local: R.RowBuilder, offset: int, year: int) -> None:
@@ -66,7 +114,7 @@ def _installed_rows(rb: R.RowBuilder, L: YearLayout) -> None:
 
 def _open_rows(rb: R.RowBuilder, L: YearLayout) -> None:
     """open[r,y-1] <= open[r,y]: a site once opened stays open."""
-    rows, cols, vals, regions, years = [], [], [], [], []
+    rows, cols, vals, regions, years, pairs = [], [], [], [], [], []
     for k in range(1, len(L.blocks)):
         for r in L.blocks[k].cols.open_r.tolist():
             now, before = L.open_col(k, r), L.open_col(k - 1, r)
@@ -78,9 +126,10 @@ def _open_rows(rb: R.RowBuilder, L: YearLayout) -> None:
             vals += [1.0, -1.0]
             regions.append(r)
             years.append(L.axis.first + k)
+            pairs.append((before, now))
     if regions:
         rb.add("stay_open", rows, cols, vals, np.full(len(regions), -INF), np.zeros(len(regions)),
-               {"r": np.array(regions), "year": np.array(years)})
+               {"r": np.array(regions), "year": np.array(years)}, {"pairs": pairs})
 
 
 def _require_rows(rb: R.RowBuilder, program: Program, metrics: YearMetrics, L: YearLayout) -> None:

@@ -170,3 +170,42 @@ def test_scenario_schedule_replaces_the_whole_schedule(tmp_path):
     assert cheap["objective"] < base["objective"]
     a_2028 = {r["name"]: r for r in cheap["years"][2]["regions"]}["a"]
     assert a_2028["energy_mwh"] > 0  # everything moves to a, at 0.05 CNY/kWh in 2028
+
+
+# ------------------------------------------------------ generated specs (testing kit knob)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+from suanli.compiler.pipeline import load  # noqa: E402
+from suanli.solver.solve import SolveConfig, solve_program  # noqa: E402
+from suanli.testing import specs  # noqa: E402
+
+_SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _solve_text(tmp_path_factory, text: str):
+    path = tmp_path_factory.mktemp("gen") / "g.spec"
+    path.write_text(text)
+    return solve_program(load(str(path)), SolveConfig())
+
+
+@_SETTINGS
+@given(text=specs(years=3))
+def test_generated_multi_year_plans_verify(tmp_path_factory, text):
+    outcome = _solve_text(tmp_path_factory, text)
+    assert outcome.plan.status in ("optimal", "feasible", "infeasible")
+    assert outcome.violations == []
+    if outcome.plan.years:
+        assert [y.year for y in outcome.plan.years] == [2026, 2027, 2028]
+
+
+@_SETTINGS
+@given(text=specs(years=1))
+def test_generated_one_year_range_equals_single_period(tmp_path_factory, text):
+    single = re.sub(r"  years = 2026 \.\. 2026\n  discount_rate = \d+%\n", "  horizon = 1 year\n", text)
+    assert single != text
+    single = re.sub(r"  growth = \d+%\n", "", single)  # growth acts from the second year on
+    a, b = _solve_text(tmp_path_factory, single), _solve_text(tmp_path_factory, text)
+    assert a.plan.status == b.plan.status
+    if a.plan.objective is not None:
+        assert b.plan.objective == pytest.approx(a.plan.objective, rel=1e-6, abs=1e-6)
