@@ -17,9 +17,9 @@ from suanli.compiler.build_entities import build_entities
 from suanli.compiler.collect_names import Decls, prop_map
 from suanli.compiler.expand_statements import StatementExpander, objective
 from suanli.compiler.metrics import MetricEvaluator
-from suanli.compiler.year_statements import metric_kinds, plan_statements, with_year_tag
-from suanli.compiler.years import (YearAxis, read_entity_axis, resolve_overrides, resolve_value,
-                                   resolve_year)
+from suanli.compiler.year_statements import metric_kinds, names_in, plan_statements, with_year_tag
+from suanli.compiler.years import (YearAxis, active, read_entity_axis, resolve_overrides,
+                                   resolve_value, resolve_year)
 from suanli.diagnostics import DiagnosticBag, error
 
 YEAR_S = float(units.YEAR)
@@ -28,9 +28,9 @@ YEAR_S = float(units.YEAR)
 def compile_years(decls: Decls, axis: YearAxis, path: str, scenario, sets, diags: DiagnosticBag,
                   emit) -> ir.Program | None:
     """`emit(world, decls, path, scenario, diags)` is pipeline._emit."""
-    read_entity_axis(decls, axis, diags)
-    planned = plan_statements(decls.statements, axis, diags)
     overrides = apply_scenario(decls, scenario, list(sets), diags)
+    read_entity_axis(decls, axis, diags, overrides)
+    planned = plan_statements(decls.statements, axis, diags)
     programs, statements, first_world = [], [], None
     for year in axis.years:
         year_decls = resolve_year(decls, axis, year)
@@ -40,7 +40,8 @@ def compile_years(decls: Decls, axis: YearAxis, path: str, scenario, sets, diags
             return None
         first_world = first_world or world
         program = _grow(program, world, axis, year, diags)
-        statements += _year_statements(planned, world, year, diags)
+        inactive = {n for n, d in decls.workloads.items() if not active(axis, n, d.kind, year)}
+        statements += _year_statements(planned, world, year, diags, inactive)
         programs.append(program)
     _check_lifetimes(decls, programs, diags)
     metrics = MetricEvaluator(first_world.lets, first_world.namespace, first_world.evaluator, diags)
@@ -55,12 +56,17 @@ def compile_years(decls: Decls, axis: YearAxis, path: str, scenario, sets, diags
     return _join(programs, statements, goal, axis, decls, first_world, overrides)
 
 
-def _year_statements(planned, world, year: int, diags: DiagnosticBag) -> list[ir.Statement]:
+def _year_statements(planned, world, year: int, diags: DiagnosticBag,
+                     inactive: set[str]) -> list[ir.Statement]:
+    """The statements about `year`. A per-year statement without `at` that names a
+    demand or job not active this year is vacuous in it and left out."""
     metrics = MetricEvaluator(world.lets, world.namespace, world.evaluator, diags)
     expander = StatementExpander(metrics, world, diags, world.currency.code)
     out: list[ir.Statement] = []
     for item in planned:
         if item.year != year and not item.every_year:
+            continue
+        if item.every_year and inactive and names_in(item.stmt) & inactive:
             continue
         before = len(expander.out)
         expander.expand(item.stmt, item.policy)

@@ -23,7 +23,7 @@ from suanli.compiler.emit_ir import (emit_jobs, emit_links, emit_nodes, emit_pat
 from suanli.compiler.expand_statements import StatementExpander, objective
 from suanli.compiler.metrics import MetricEvaluator
 from suanli.compiler.resolve_imports import DEFAULT_MAX_BYTES, resolve_imports
-from suanli.compiler.years import read_years
+from suanli.compiler.years import forbid_year_overrides, read_years
 from suanli.diagnostics import CompileError, Diagnostic, DiagnosticBag, Severity
 from suanli.stopwatch import SILENT, Stopwatch
 
@@ -56,13 +56,21 @@ def compile_spec(path: str, scenario: str | None = None, overrides=(),
         program = None
     else:
         override_map = apply_scenario(decls, scenario, list(overrides), diags)
-        world = build_entities(decls, override_map, diags)
-        program = _emit(world, decls, path, scenario, diags)
+        program = _single_period(decls, override_map, path, scenario, diags)
     result = diags.sorted()
     if program is not None:
         watch.lap("compile", f"compiled: {len(program.regions)} regions, {len(program.node_types)} node types, "
                   f"{len(program.services)} demands, {len(program.jobs)} jobs")
     return CompileResult(None if diags.has_errors else program, result, sources.texts)
+
+
+def _single_period(decls, override_map, path, scenario, diags: DiagnosticBag) -> ir.Program | None:
+    before = len(diags.errors())
+    forbid_year_overrides(override_map, diags)
+    if len(diags.errors()) > before:  # a schedule cannot be evaluated as one value
+        return None
+    world = build_entities(decls, override_map, diags)
+    return _emit(world, decls, path, scenario, diags)
 
 
 def _emit(world, decls, path, scenario, diags: DiagnosticBag) -> ir.Program | None:

@@ -137,6 +137,22 @@ def metric_kinds(node) -> tuple[set[str], set[str]]:
     return per_year, totals
 
 
+def names_in(node) -> set[str]:
+    """Every one-part name used in a statement (selectors, targets, `for` lists)."""
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.Name):
+            if len(item.parts) == 1:
+                out.add(item.parts[0])
+        elif isinstance(item, tuple):
+            stack.extend(item)
+        elif is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, f.name) for f in fields(item) if not f.name.endswith("span"))
+    return out
+
+
 def with_year_tag(name: str, tag: str) -> str:
     """`a` -> `a[y=2027]`; `a[r=x]` -> `a[r=x,y=2027]`."""
     if name.endswith("]"):

@@ -163,9 +163,13 @@ def _years_domain(stmt) -> bool:
 # -------------------------------------------------------- per-entity axis
 
 
-def read_entity_axis(decls: Decls, axis: YearAxis, diags: DiagnosticBag) -> None:
+def read_entity_axis(decls: Decls, axis: YearAxis, diags: DiagnosticBag,
+                     overrides: dict | None = None) -> None:
     """`available` of node types, active `years` of demands, `year` of jobs,
-    `growth` of demands; every schedule checked once."""
+    `growth` of demands (after scenario/--set overrides with `=`); every
+    schedule checked once."""
+    if overrides:
+        decls = _with_axis_overrides(decls, overrides)
     for kind, decl in _all_decls(decls):
         for prop in decl.props:
             if isinstance(prop.value, ast.Schedule):
@@ -177,6 +181,9 @@ def read_entity_axis(decls: Decls, axis: YearAxis, diags: DiagnosticBag) -> None
         for ov in scenario.overrides:
             if isinstance(ov.value, ast.Schedule):
                 check_schedule(ov.value, axis, diags)
+    for prop in decls.settings.values():
+        if isinstance(prop.value, ast.Schedule):
+            check_schedule(prop.value, axis, diags)
     for name, decl in decls.nodes.items():
         prop = _prop(decl, "available")
         if prop is not None:
@@ -227,6 +234,32 @@ def _in_range(year: int, axis: YearAxis, span: Span, diags: DiagnosticBag) -> bo
     return False
 
 
+def _with_axis_overrides(decls: Decls, overrides: dict) -> Decls:
+    """Year-axis properties replaced by the last `=` override aimed at them."""
+    def one(decl, kind):
+        props = list(decl.props)
+        for name in YEAR_PROPS.get(kind, ()):
+            ops = [op for op in overrides.get((kind, decl.name, name), []) if op.op == "="]
+            if ops:
+                props = [p for p in props if p.name != name]
+                props.append(ast.Prop(name, ops[-1].span, ops[-1].value, ops[-1].span))
+        return dataclasses.replace(decl, props=tuple(props))
+
+    return dataclasses.replace(
+        decls, nodes={n: one(d, "node") for n, d in decls.nodes.items()},
+        workloads={n: one(d, d.kind) for n, d in decls.workloads.items()})
+
+
+def forbid_year_overrides(overrides: dict, diags: DiagnosticBag) -> None:
+    """Single-period specs: a schedule or year range given by a scenario or `--set`."""
+    for (kind, _, name), ops in overrides.items():
+        for op in ops:
+            if isinstance(op.value, (ast.Schedule, ast.YearRange)) or name in YEAR_PROPS.get(kind, ()):
+                diags.add(error("E0807", f"a multi-year override of `{name}` needs `years` in settings",
+                                op.span, "multi-year only",
+                                help="add `settings { years = 2026 .. 2030 }` (LANGUAGE.md §8)"))
+
+
 def _prop(decl, name: str) -> ast.Prop | None:
     return next((p for p in decl.props if p.name == name), None)
 
@@ -274,7 +307,8 @@ def resolve_year(decls: Decls, axis: YearAxis, year: int) -> Decls:
     def one(decl, kind):
         return dataclasses.replace(decl, props=props(decl, kind))
 
-    settings = {n: p for n, p in decls.settings.items() if n not in YEAR_PROPS["settings"]}
+    settings = {n: dataclasses.replace(p, value=resolve_value(p.value, year))
+                for n, p in decls.settings.items() if n not in YEAR_PROPS["settings"]}
     workloads = {n: one(d, d.kind) for n, d in decls.workloads.items() if active(axis, n, d.kind, year)}
     return dataclasses.replace(
         decls, settings=settings,

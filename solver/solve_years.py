@@ -49,14 +49,15 @@ def solve_years(program: Program, config, watch: Stopwatch = SILENT):
 
 
 def _open_where_nodes(sp, x: np.ndarray) -> np.ndarray:
-    """Integer plans: a site with nodes is open (a big-M row lets the solver keep
-    open[r,y] within its integrality tolerance of 0), as postsolve.round_integers does."""
-    if sp.relaxed:
-        return x
+    """A site with nodes is open: a big-M row lets the solver keep open[r,y] within
+    its integrality tolerance of 0 (postsolve.round_integers); relaxed: open >= n/M."""
     x = x.copy()
     for fam in sp.families("site"):
-        standing = x[fam.meta["n_col"]] > 0.5
-        x[fam.meta["open_col"][standing]] = 1.0
+        n = x[fam.meta["n_col"]]
+        if sp.relaxed:  # open >= n / M exactly (postsolve.settle_sites), nodes <= 1e-9 ignored
+            np.maximum.at(x, fam.meta["open_col"], np.where(n > 1e-9, n / fam.meta["M"], 0.0))
+        else:
+            x[fam.meta["open_col"][n > 0.5]] = 1.0
     for fam in sp.families("stay_open"):  # in year order: opening earlier keeps it open after
         for before, now in fam.meta["pairs"]:
             x[now] = max(x[now], x[before])
