@@ -209,3 +209,46 @@ def test_generated_one_year_range_equals_single_period(tmp_path_factory, text):
     assert a.plan.status == b.plan.status
     if a.plan.objective is not None:
         assert b.plan.objective == pytest.approx(a.plan.objective, rel=1e-6, abs=1e-6)
+
+
+# ------------------------------------------------------ explain, shadow prices, diff per year
+
+
+def test_infeasible_year_is_named(tmp_path):
+    path = tmp_path / "inf.spec"
+    path.write_text(_with(SMALL.read_text(), "require nodes(b) <= 50", "require compute() <= 200 TFLOPS"))
+    res = suanli("solve", path, "--format", "json")
+    assert res.returncode == 3, res.stderr
+    plan = json.loads(res.stdout)
+    assert plan["status"] == "infeasible"
+    messages = [i["message"] for i in plan["infeasibility"]]
+    assert any("short by 50 TFLOPS in 2027" in m for m in messages), messages
+    assert any(i["constraint"].endswith("[y=2027]") for i in plan["infeasibility"])
+    explain = suanli("explain", path)
+    assert explain.returncode == 3 and "in 2027" in explain.stdout
+
+
+def test_shadow_price_of_a_require_in_one_year(tmp_path):
+    """Relaxed, so the dual is exact: one more TFLOPS of a 2027-only floor raises the
+    discounted cost (shadow.py's sign: the objective change per unit more bound)."""
+    path = tmp_path / "floor.spec"
+    path.write_text(_with(SMALL.read_text(), "require nodes(b) <= 50",
+                          "require at 2027: floor: compute() >= 400 TFLOPS"))
+    plan = solve_json(path, "--relax")
+    prices = {s["constraint"]: s for s in plan["shadow_prices"]}
+    assert "require floor" in prices, prices
+    assert prices["require floor"]["value"] > 0
+    assert "CNY/TFLOPS" in prices["require floor"]["unit"]
+
+
+def test_diff_of_two_multi_year_plans_speaks_per_year(tmp_path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    assert suanli("solve", SMALL, "--format", "json", "-o", a).returncode == 0
+    assert suanli("solve", SMALL, "--set", "demand.web.growth=80%", "--format", "json",
+                  "-o", b).returncode == 0
+    res = suanli("diff", a, b, "--format", "json")
+    years = {y["year"]: y for y in json.loads(res.stdout)["years"]}
+    assert 2026 not in years and {2027, 2028} <= set(years)
+    assert years[2028]["total"]["delta"] > 0
+    table = suanli("diff", a, b, "--format", "table").stdout
+    assert "Changes per year" in table and "builds of cpu2" in table
