@@ -38,29 +38,39 @@ def lower_years(program: Program, relax: bool = False) -> tuple[SparseProgram, Y
 
 
 def _site_rows(rb: R.RowBuilder, L: YearLayout, forced: np.ndarray) -> None:
-    """6. n[r,t,y] <= M[r,t] * open[r,y]. A year's own demand bound is not valid when
-    nodes built earlier still stand: M is the number of years times the largest
-    yearly demand bound (each build serves at most the largest need of its life),
-    or the explicit caps; regions where nodes help a require get the big fallback."""
+    """6. Sites, two rows per (r, t, year) of a region with site cost:
+    - builds: b[r,t,q] <= M_b * open[r,q]. A build beyond the largest need of
+      the years it stands (the type-t nodes that would host, alone, all that
+      may be placed in r: sites._demand_bound) never lowers a minimised cost,
+      nor beyond the explicit caps of those years; so M_b is the least of them
+      (the big fallback where nodes help a require or the objective). Since a
+      site stays open, a node standing in year y was built in an open year q <= y.
+    - installed: n[r,t,y] <= M_n * open[r,y], with M_n the years times the largest
+      yearly bound: redundant with the rows above unless a site cost schedule
+      leaves a year without an open decision."""
     years = len(L.blocks)
-    dem = np.max([sites._demand_bound(b.ix, b.cols) for b in L.blocks], axis=0) * years
-    big = max(sites.BIG_MIN, 100.0 * float(dem.max(initial=0.0)))
-    for block in L.blocks:
-        ix, c = block.ix, block.cols
+    need = np.array([sites._demand_bound(b.ix, b.cols) for b in L.blocks])  # [year, n column]
+    caps = np.array([sites._cap_bound(b.ix, b.cols) for b in L.blocks])
+    big = max(sites.BIG_MIN, 100.0 * years * float(need.max(initial=0.0)))
+    for q, block in enumerate(L.blocks):
+        c = block.cols
         site_n = np.flatnonzero(c.openmap[c.n_r] >= 0)
         if len(site_n) == 0:
             continue
-        m = np.minimum(sites._cap_bound(ix, c)[site_n],
-                       np.where(forced[c.n_r[site_n]], np.inf, dem[site_n]))
-        fallback = ~np.isfinite(m)
-        m[fallback] = big
-        k = len(site_n)
-        rb.add("site", np.concatenate([np.arange(k), np.arange(k)]),
-               np.concatenate([block.offset + site_n, block.offset + c.openmap[c.n_r[site_n]]]),
-               np.concatenate([np.ones(k), -m]), np.full(k, -INF), np.zeros(k),
-               {"n": site_n, "r": c.n_r[site_n], "t": c.n_t[site_n]},
-               {"M": m, "fallback": fallback, "year": block.year, "n_col": block.offset + site_n,
-                "open_col": block.offset + c.openmap[c.n_r[site_n]]})
+        life = L.alive(q, np.arange(years)[:, None])[:, site_n]  # [year, column]: standing
+        m_b = np.minimum(np.where(life, caps[:, site_n], np.inf).min(axis=0),
+                         np.where(life, need[:, site_n], 0.0).max(axis=0))
+        m_n = np.minimum(caps[q, site_n], years * need[:, site_n].max(axis=0))
+        open_cols = block.offset + c.openmap[c.n_r[site_n]]
+        for kind, cols, m in (("site", block.offset + site_n, m_n), ("site_build", L.b(q)[site_n], m_b)):
+            m = np.where(forced[c.n_r[site_n]], np.minimum(caps[q, site_n], np.inf), m)
+            fallback = ~np.isfinite(m)
+            m = np.where(fallback, big, m)
+            k = len(site_n)
+            rb.add(kind, np.concatenate([np.arange(k), np.arange(k)]), np.concatenate([cols, open_cols]),
+                   np.concatenate([np.ones(k), -m]), np.full(k, -INF), np.zeros(k),
+                   {"n": site_n, "r": c.n_r[site_n], "t": c.n_t[site_n]},
+                   {"M": m, "fallback": fallback, "year": block.year, "n_col": cols, "open_col": open_cols})
 
 
 def _forced(rb: R.RowBuilder, L: YearLayout, sense: str, obj) -> np.ndarray:
