@@ -252,3 +252,41 @@ def test_diff_of_two_multi_year_plans_speaks_per_year(tmp_path):
     assert years[2028]["total"]["delta"] > 0
     table = suanli("diff", a, b, "--format", "table").stdout
     assert "Changes per year" in table and "builds of cpu2" in table
+
+
+# ------------------------------------------------------ metamorphic laws on generated build-outs
+
+
+def _objective(tmp_path_factory, text: str):
+    outcome = _solve_text(tmp_path_factory, text)
+    assert outcome.violations == []
+    return outcome.plan.objective if outcome.plan.status == "optimal" else None
+
+
+@_SETTINGS
+@given(text=specs(years=3))
+def test_law_raising_the_discount_rate_never_raises_the_cost(tmp_path_factory, text):
+    low = re.sub(r"discount_rate = \d+%", "discount_rate = 0%", text)
+    high = re.sub(r"discount_rate = \d+%", "discount_rate = 25%", text)
+    a, b = _objective(tmp_path_factory, low), _objective(tmp_path_factory, high)
+    if a is not None and b is not None:
+        assert b <= a * (1 + 1e-6) + 1e-6
+
+
+@_SETTINGS
+@given(text=specs(years=3))
+def test_law_raising_growth_never_lowers_the_cost(tmp_path_factory, text):
+    base = re.sub(r"  growth = \d+%\n", "", text)  # no demand grows ...
+    more = re.sub(r"(demand \w+ \{\n)", r"\1  growth = 30%\n", base)  # ... every demand grows 30%
+    a, b = _objective(tmp_path_factory, base), _objective(tmp_path_factory, more)
+    if a is not None and b is not None:
+        assert b >= a * (1 - 1e-6) - 1e-6
+
+
+@_SETTINGS
+@given(text=specs(years=3))
+def test_law_earlier_availability_never_raises_the_cost(tmp_path_factory, text):
+    late = re.sub(r"(node \w+ \{\n)", r"\1  available = 2028\n", text, count=2)
+    a, b = _objective(tmp_path_factory, text), _objective(tmp_path_factory, late)
+    if a is not None and b is not None:
+        assert a <= b * (1 + 1e-6) + 1e-6
