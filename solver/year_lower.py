@@ -10,6 +10,7 @@ from suanli.solver.linmetrics import dense
 from suanli.solver.lower import _pow10_unit, _scaled_matrix
 from suanli.solver import sites
 from suanli.solver.sparse import Family, SparseProgram
+from suanli.solver.year_names import YearNamer
 from suanli.solver.years import YearLayout, YearMetrics
 
 INF = np.inf
@@ -189,11 +190,14 @@ def _assemble(program: Program, L: YearLayout, rb: R.RowBuilder, obj, relax: boo
     col_lb, col_ub, integer = _bounds(L, relax)
     families = [f for block in L.blocks for f in block.families]
     families.append(Family("b", L.b0, L.ncol, {"r": np.tile(L.n_r, len(L.blocks)),
-                                                "t": np.tile(L.n_t, len(L.blocks))}))
-    return SparseProgram(
+                                                "t": np.tile(L.n_t, len(L.blocks)),
+                                                "year": np.repeat(np.array(list(L.axis.years)), L.nn)}))
+    sp = SparseProgram(
         sense=program.objective.sense, cost=cost / obj_scale,
         offset=program.objective.expr.constant / obj_scale, obj_scale=obj_scale,
         col_lb=col_lb, col_ub=col_ub, integer=integer,
         row_lb=lb * scale, row_ub=ub * scale, row_scale=scale,
         indptr=indptr, indices=indices, values=values,
         col_families=families, row_families=rb.families, notes=[], relaxed=relax)
+    sp.names_ctx = YearNamer(L)
+    return sp

@@ -54,7 +54,7 @@ class YearLayout:
             ix = Index(prog)
             cols = build_columns(ix)
             mv = MetricVectors(ix, cols, pair_tables(ix))
-            fams = _families(cols, offset)
+            fams = _families(cols, offset, self.axis.first + k)
             self.blocks.append(YearBlock(self.axis.first + k, prog, ix, cols, mv, offset, fams))
             offset += cols.ncol
         first = self.blocks[0].cols
@@ -84,11 +84,12 @@ class YearLayout:
         return -1 if col < 0 else self.blocks[k].offset + int(col)
 
 
-def _families(c: Columns, off: int) -> list[Family]:
-    return [Family("n", off + c.n0, off + c.open0, {"r": c.n_r, "t": c.n_t}),
-            Family("open", off + c.open0, off + c.x0, {"r": c.open_r}),
-            Family("x", off + c.x0, off + c.y0, {"d": c.x_d, "r": c.x_r}),
-            Family("y", off + c.y0, off + c.ncol, {"j": c.y_j, "r": c.y_r, "t": c.y_t, "o": c.y_o})]
+def _families(c: Columns, off: int, year: int) -> list[Family]:
+    meta = {"year": year}
+    return [Family("n", off + c.n0, off + c.open0, {"r": c.n_r, "t": c.n_t}, meta),
+            Family("open", off + c.open0, off + c.x0, {"r": c.open_r}, meta),
+            Family("x", off + c.x0, off + c.y0, {"d": c.x_d, "r": c.x_r}, meta),
+            Family("y", off + c.y0, off + c.ncol, {"j": c.y_j, "r": c.y_r, "t": c.y_t, "o": c.y_o}, meta)]
 
 
 # ------------------------------------------------------------ metric vectors

@@ -290,3 +290,13 @@ def test_law_earlier_availability_never_raises_the_cost(tmp_path_factory, text):
     a, b = _objective(tmp_path_factory, text), _objective(tmp_path_factory, late)
     if a is not None and b is not None:
         assert a <= b * (1 + 1e-6) + 1e-6
+
+
+def test_lp_file_names_years_and_cbc_agrees_with_highs(tmp_path):
+    lp = tmp_path / "years.lp"
+    res = suanli("solve", SMALL, "--write-lp", lp, "--format", "json", "-o", tmp_path / "p.json")
+    assert res.returncode == 0, res.stderr
+    text = lp.read_text()
+    assert "installed(b,cpu)_y2027" in text and "b(b,cpu2)_y2027" in text and "stay_open(a)_y2027" in text
+    highs = json.loads((tmp_path / "p.json").read_text())["objective"]
+    assert solve_json(SMALL, "--solver", "cbc")["objective"] == pytest.approx(highs, rel=1e-6)
