@@ -26,18 +26,19 @@ from suanli.solver.evaluate import COST_PARTS, Evaluator, PlanState
 Builds = dict[tuple[str, str], float]  # (region, type) -> nodes built that year
 
 
-def lifetime_years(program: Program, node_type: str) -> int:
-    return round(program.node_type(node_type).lifetime / float(YEAR))
+def lifetimes(program: Program) -> dict[str, int]:
+    """L_t in whole years, per node type."""
+    return {t.name: round(t.lifetime / float(YEAR)) for t in program.node_types}
 
 
 def capex_of_year(top: Program, builds: list[Builds], k: int) -> float:
     total = 0.0
     for q in range(k + 1):
         prog = top.years.programs[q]
+        life, capex = lifetimes(prog), {t.name: t.capex for t in prog.node_types}
         for (_, t), count in builds[q].items():
-            life = lifetime_years(prog, t)
-            if k - q < life:
-                total += count * prog.node_type(t).capex / life
+            if k - q < life[t]:
+                total += count * capex[t] / life[t]
     return total
 
 

@@ -22,7 +22,7 @@ from suanli.solver.index import Index
 from suanli.solver.plan import Cost, Plan
 from suanli.solver.report import _metric, row_holds
 from suanli.solver.units import MWH, TCO2
-from suanli.solver.year_costs import evaluators, lifetime_years
+from suanli.solver.year_costs import evaluators, lifetimes
 
 YEAR_CHECKS = (V._nodes, V._services, V._jobs, V._compute, V._storage, V._caps, V._sites,
                V._bandwidth, V._summaries)
@@ -73,9 +73,10 @@ def _installed(program: Program, plan: Plan, builds) -> list[str]:
                 out.append(f"{entry.year}: builds of {t} in {r} are {count}, not a whole number >= 0")
             if count > V.ABS and entry.year < avail.get(t, axis.first):
                 out.append(f"{entry.year}: {t} built in {r} before it is available ({avail[t]})")
+        standing = _standing(program, builds, k)
         for reg in entry.regions:
-            for t in set(reg.nodes) | {t for (r, t) in _standing(program, builds, k) if r == reg.name}:
-                want = _standing(program, builds, k).get((reg.name, t), 0.0)
+            for t in set(reg.nodes) | {t for (r, t) in standing if r == reg.name}:
+                want = standing.get((reg.name, t), 0.0)
                 if not V._close(float(reg.nodes.get(t, 0)), want):
                     out.append(f"{entry.year}: {reg.nodes.get(t, 0)} {t} in {reg.name}, but the builds "
                                f"still standing add up to {want:.9g}")
@@ -85,9 +86,9 @@ def _installed(program: Program, plan: Plan, builds) -> list[str]:
 def _standing(program: Program, builds, k: int) -> dict:
     out: dict = {}
     for q in range(k + 1):
-        prog = program.years.programs[q]
+        life = lifetimes(program.years.programs[q])
         for (r, t), count in builds[q].items():
-            if k - q < lifetime_years(prog, t):
+            if k - q < life[t]:
                 out[(r, t)] = out.get((r, t), 0.0) + count
     return out
 
