@@ -112,7 +112,7 @@ def forbid_year_features(decls: Decls, diags: DiagnosticBag) -> None:
     """Schedules, year ranges, year-axis properties and `at` need `years`."""
     def bad(span: Span, what: str) -> None:
         diags.add(error("E0807", f"{what} needs `years` in settings", span, "multi-year only",
-                        help="add `settings { years = 2026 .. 2030 }` (LANGUAGE.md §8)"))
+                        help="add `settings { years = 2026 .. 2030 }`"))
 
     for kind, decl in _all_decls(decls):
         for prop in decl.props:
@@ -257,7 +257,7 @@ def forbid_year_overrides(overrides: dict, diags: DiagnosticBag) -> None:
             if isinstance(op.value, (ast.Schedule, ast.YearRange)) or name in YEAR_PROPS.get(kind, ()):
                 diags.add(error("E0807", f"a multi-year override of `{name}` needs `years` in settings",
                                 op.span, "multi-year only",
-                                help="add `settings { years = 2026 .. 2030 }` (LANGUAGE.md §8)"))
+                                help="add `settings { years = 2026 .. 2030 }`"))
 
 
 def _prop(decl, name: str) -> ast.Prop | None:
