@@ -186,17 +186,27 @@ class _Parser(ExprParser):
         year, after, _ = self.expr(i + 1)
         return year, self.expect(after, ":")
 
-    def require(self, i: int):
-        at, after = self.at_clause(i + 1)
+    def at_and_label(self, i: int):
+        """`[at Y:] [NAME:] [at Y:]` (one `at` at most: two fall back to Lark's E0809)."""
+        at, after = self.at_clause(i)
         name, name_span, after = self.label(after)
+        if name is not None:
+            second, after = self.at_clause(after)
+            if second is not None:
+                if at is not None:
+                    raise Fallback
+                at = second
+        return at, name, name_span, after
+
+    def require(self, i: int):
+        at, name, name_span, after = self.at_and_label(i + 1)
         cmp, after = self.comparison(after)
         return ast.Require(name, name_span, cmp, self.span_to(i, cmp), at), after
 
     def assert_stmt(self, i: int):
         level = self.kind[i + 1]
         advisory = level == "advisory"
-        at, after = self.at_clause(i + 2 if advisory or level == "mandatory" else i + 1)
-        name, name_span, after = self.label(after)
+        at, name, name_span, after = self.at_and_label(i + 2 if advisory or level == "mandatory" else i + 1)
         cmp, after = self.comparison(after)
         return ast.Assert(name, name_span, cmp, self.span_to(i, cmp), advisory, at), after
 

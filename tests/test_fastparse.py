@@ -157,7 +157,8 @@ FEATURES = {
                          " from 2029; demand.d.compute *= 2 }\n",
     "at_clauses": "require at 2030: carbon <= 40 ktCO2\nassert advisory at y: a: cost <= 1\n"
                   "for y in years: assert at y: cost.capex <= 2e9 CNY\n"
-                  "policy p { require at 2027 + 1: n: nodes() >= 1 }\n",
+                  "policy p { require at 2027 + 1: n: nodes() >= 1 }\n"
+                  "require cap: at 2030: carbon <= 1 ktCO2\nassert mandatory b: at 2026: cost <= 1\n",
     "example": (ROOT / "specs" / "example.spec").read_text(encoding="utf-8"),
 }
 
@@ -201,6 +202,7 @@ FALLBACKS = {
     "schedule_trailing_comma": "region a { pue = 1 from 2026, }\n",
     "at_without_colon": "require at 2030 carbon <= 1\n",
     "range_in_let": "let x = 1 .. 2\n",
+    "two_at_clauses": "require at 2027: n: at 2028: x <= 1\n",
 }
 
 

@@ -100,6 +100,7 @@ def test_canonical_text_is_unchanged(text):
     ("settings{years=2026..2030}", "settings {\n  years = 2026 .. 2030\n}\n"),
     ("region a{pue=1 from 2026 ,2 from 2027}", "region a {\n  pue = 1 from 2026, 2 from 2027\n}\n"),
     ("require at 2027 :x<=1", "require at 2027: x <= 1\n"),
+    ("require cap: at 2030: x <= 1", "require at 2030: cap: x <= 1\n"),
 ])
 def test_messy_input(messy, clean):
     assert format_source(messy, "m.spec") == clean

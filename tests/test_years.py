@@ -131,6 +131,8 @@ ERRORS = {
     "E0805": ("settings {\n  years = 2026 .. 2027\n}\n\nrequire at 2031: cost <= 1 CNY\n", 5, 12),
     "E0806": ("settings {\n  years = 2026 .. 2027\n}\n\nrequire cost <= 1 CNY * nodes()\n", 5, 9),
     "E0807": ("region a {\n  pue = 1.2 from 2026\n}\n", 2, 9),
+    "E0809": ("settings {\n  years = 2026 .. 2027\n}\n\nrequire at 2026: n: at 2027: cost <= 1 CNY\n",
+              5, 24),
 }
 
 
