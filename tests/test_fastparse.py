@@ -159,6 +159,9 @@ FEATURES = {
                   "for y in years: assert at y: cost.capex <= 2e9 CNY\n"
                   "policy p { require at 2027 + 1: n: nodes() >= 1 }\n"
                   "require cap: at 2030: carbon <= 1 ktCO2\nassert mandatory b: at 2026: cost <= 1\n",
+    "s9_per_time": "demand d { params = 7e10; token_rate = 2e4 / s\n memory = 2 TB; backups = 1 }\n"
+                   "let r = 2e4/s\nlet q = 1_000 / min\nnode n { media = ssd }\n"
+                   "require memory(ssd, r) >= compute(general) / (1 GFLOPS/GB)\n",
     "example": (ROOT / "specs" / "example.spec").read_text(encoding="utf-8"),
 }
 
