@@ -7,8 +7,9 @@ import numpy as np
 from suanli.compiler.ir import Program
 from suanli.solver import rows as R
 from suanli.solver.linmetrics import dense
-from suanli.solver.lower import _pow10_unit, _scaled_matrix
+from suanli.solver.lower import _col_bounds, _pow10_unit, _scaled_matrix
 from suanli.solver import sites
+from suanli.solver.backups import backup_rows
 from suanli.solver.sparse import Family, SparseProgram
 from suanli.solver.year_names import YearNamer
 from suanli.solver.years import YearLayout, YearMetrics
@@ -27,6 +28,8 @@ def lower_years(program: Program, relax: bool = False) -> tuple[SparseProgram, Y
         R.compute_rows(local, ix, c)
         R.parallel_rows(local, ix, c)
         R.storage_rows(local, ix, c)
+        R.memory_rows(local, ix, c)
+        backup_rows(local, ix, c, relax)
         R.cap_rows(local, ix, c)
         R.bandwidth_rows(local, ix, c, block.mv.pairs)
         _append(rb, local, block.offset, block.year)
@@ -169,11 +172,9 @@ def _require_rows(rb: R.RowBuilder, program: Program, metrics: YearMetrics, L: Y
 def _bounds(L: YearLayout, relax: bool):
     lb, ub = np.zeros(L.ncol), np.ones(L.ncol)
     integer = np.ones(L.ncol, dtype=bool)
-    for block in L.blocks:
-        c, off = block.cols, block.offset
-        ub[off + c.n0:off + c.open0] = block.ix.t_max_per_region[c.n_t]
-        split = np.array([s.split for s in block.program.services], dtype=bool)
-        integer[off + c.x0:off + c.y0] = ~split[c.x_d] if len(c.x_d) else False
+    for block in L.blocks:  # each year's block bounded as a single period (lower.py)
+        span = slice(block.offset, block.offset + block.cols.ncol)
+        lb[span], ub[span], integer[span] = _col_bounds(block.ix, block.cols, False)
     available = np.array(L.axis.available, dtype=np.int64)[L.n_t] if L.nn else np.zeros(0, dtype=np.int64)
     for k, year in enumerate(L.axis.years):
         ub[L.b(k)] = np.where(year < available, 0.0, INF)

@@ -25,7 +25,7 @@ from suanli.solver.units import MWH, TCO2
 from suanli.solver.year_costs import evaluators, lifetimes
 
 YEAR_CHECKS = (V._nodes, V._services, V._jobs, V._compute, V._storage, V._caps, V._sites,
-               V._bandwidth, V._summaries)
+               V._bandwidth, V._summaries, V.check_memory, V.check_backups)
 
 
 def verify_years(program: Program, plan: Plan) -> list[str]:

@@ -85,11 +85,11 @@ class YearLayout:
 
 
 def _families(c: Columns, off: int, year: int) -> list[Family]:
-    meta = {"year": year}
-    return [Family("n", off + c.n0, off + c.open0, {"r": c.n_r, "t": c.n_t}, meta),
-            Family("open", off + c.open0, off + c.x0, {"r": c.open_r}, meta),
-            Family("x", off + c.x0, off + c.y0, {"d": c.x_d, "r": c.x_r}, meta),
-            Family("y", off + c.y0, off + c.ncol, {"j": c.y_j, "r": c.y_r, "t": c.y_t, "o": c.y_o}, meta)]
+    """The single-period column families (lower.py), shifted to this year's block."""
+    from suanli.solver.lower import _col_families
+
+    return [Family(f.kind, f.start + off, f.stop + off, f.keys, {**f.meta, "year": year})
+            for f in _col_families(c)]
 
 
 # ------------------------------------------------------------ metric vectors
