@@ -302,3 +302,18 @@ def test_lp_file_names_years_and_cbc_agrees_with_highs(tmp_path):
     assert "installed(b,cpu)_y2027" in text and "b(b,cpu2)_y2027" in text and "stay_open(a)_y2027" in text
     highs = json.loads((tmp_path / "p.json").read_text())["objective"]
     assert solve_json(SMALL, "--solver", "cbc")["objective"] == pytest.approx(highs, rel=1e-6)
+
+
+def test_memory_and_backups_hold_in_every_year(tmp_path):
+    """§9 rows per year: 8 TB of memory needs 8 nodes in both years (growth scales compute,
+    storage and traffic, not memory); the backup's 20 TB (24 TB in 2027) count as storage."""
+    spec = ROOT / "tests" / "fixtures" / "years_memory_backups.spec"
+    out = tmp_path / "plan.json"
+    assert suanli("solve", spec, "--format", "json", "-o", out).returncode == 0
+    assert suanli("verify", spec, out).returncode == 0
+    plan = json.loads(out.read_text())
+    for year in plan["years"]:
+        nodes = {r["name"]: r["nodes"] for r in year["regions"]}
+        assert sum(v for n in nodes.values() for v in n.values()) == 8
+        assert year["demands"][0]["backups"] == ["a"]
+    assert plan["years"][0]["cost"]["total"] == pytest.approx(8 * 15_000 + 8 * 8760 * 0.5)
