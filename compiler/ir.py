@@ -221,6 +221,14 @@ class Objective(_Model):
     is_default: bool = True  # `minimize cost` when the spec has no objective
 
 
+class NearMetric(_Model):
+    """`solve --near-optimal METRIC`: the metric as typed and its linear form."""
+
+    text: str
+    expr: LinExpr
+    dimension: Dimension
+
+
 class Program(_Model):
     """The whole validated spec: what `solve` lowers to a MILP."""
 
@@ -236,6 +244,7 @@ class Program(_Model):
     statements: tuple[Statement, ...]  # in source order
     objective: Objective
     warnings: tuple["CompileWarning", ...] = ()  # for the plan's `warnings`
+    near_metric: Optional[NearMetric] = None  # `solve --near-optimal METRIC` (§11)
 
     def region(self, name: str) -> Region:
         return _index(self.regions)[name]
