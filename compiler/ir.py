@@ -235,6 +235,14 @@ class Objective(_Model):
     is_default: bool = True  # `minimize cost` when the spec has no objective
 
 
+class NearMetric(_Model):
+    """`solve --near-optimal METRIC`: the metric as typed and its linear form."""
+
+    text: str
+    expr: LinExpr
+    dimension: Dimension
+
+
 class Program(_Model):
     """The whole validated spec: what `solve` lowers to a MILP."""
 
@@ -251,6 +259,7 @@ class Program(_Model):
     objective: Objective
     warnings: tuple["CompileWarning", ...] = ()  # for the plan's `warnings`
     years: Optional["YearsIR"] = None  # multi-year build-out (LANGUAGE.md §8)
+    near_metric: Optional[NearMetric] = None  # `solve --near-optimal METRIC` (§11)
 
     def region(self, name: str) -> Region:
         return _index(self.regions)[name]

@@ -6,6 +6,7 @@ import math
 from typing import Optional
 
 from suanli.solver.plan import Plan, round_sig
+from suanli.solver.render_near import near_sections
 
 
 def num(v: Optional[float]) -> str:
@@ -54,6 +55,7 @@ def render(plan: Plan, fmt: str = "table") -> str:
     for section in (_costs, _years, _regions, _demands, _jobs, _links, _statements, _shadow, _infeasible,
                     _warnings):
         out += section(plan, md)
+    out += near_sections(plan, md, num, _table)
     return "\n".join(out).rstrip() + "\n"
 
 

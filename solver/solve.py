@@ -50,6 +50,7 @@ class Outcome:
     status: Status
     violations: list[str] = field(default_factory=list)
     sparse: Optional[SparseProgram] = None
+    x: Optional[np.ndarray] = None  # the plan's decisions (near-optimal solves start from them)
 
 
 def solve_program(program: Program, config: SolveConfig = SolveConfig(), watch: Stopwatch = SILENT) -> Outcome:
@@ -140,7 +141,7 @@ def _report(program, sp, x, first: SolveResult, shadow, config) -> Outcome:
         plan.shadow_prices = shadow_prices(program, sp, shadow.row_dual, shadow.col_dual, shadow.x)
     plan = normalized(plan)
     violations = verify(program, plan) + _objective_check(program, sp, x, plan)
-    return Outcome(plan, first.status, violations, sp)
+    return Outcome(plan, first.status, violations, sp, x)
 
 
 def _objective_check(program: Program, sp: SparseProgram, x: np.ndarray, plan: Plan) -> list[str]:
