@@ -202,9 +202,9 @@ class Plan(_M):
                     "cost and objective are then discounted totals, regions/demands/jobs/links the "
                     "last year's")
     near_optimal: Optional["NearOptimal"] = Field(
-        None, exclude_if=_absent, description="`solve --near-optimal METRIC` only (LANGUAGE.md §11)")
+        None, exclude_if=_absent, description="`solve --near-optimal METRIC` only (docs/near-optimal.md)")
     alternatives: Optional[list["Alternative"]] = Field(
-        None, exclude_if=_absent, description="`solve --alternatives K` only (LANGUAGE.md §11)")
+        None, exclude_if=_absent, description="`solve --alternatives K` only (docs/near-optimal.md)")
 
 
 class NearRange(_M):
