@@ -64,18 +64,20 @@ def spec_source(spec: SpecLike) -> tuple[str, Optional[str]]:
     return TEXT_NAME, spec
 
 
-def _compile(spec: SpecLike, scenario, overrides, max_bytes, base, watch):
+def _compile(spec: SpecLike, scenario, overrides, max_bytes, base, watch, near=None):
     from suanli.compiler.pipeline import compile_spec
 
     path, text = spec_source(spec)
     kw = {} if max_bytes is None else {"max_bytes": max_bytes}
-    return compile_spec(path, scenario, tuple(overrides), watch=watch, text=text, base=base, **kw)
+    return compile_spec(path, scenario, tuple(overrides), watch=watch, near=near, text=text, base=base, **kw)
 
 
 def load(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence[str] = (),
-         max_bytes: Optional[int] = None, base: Optional[str] = None, stopwatch: Stopwatch = SILENT):
-    """The compiled IR (`suanli.compiler.ir.Program`); CompileError with every diagnostic."""
-    result = _compile(spec, scenario, overrides, max_bytes, base, stopwatch)
+         max_bytes: Optional[int] = None, base: Optional[str] = None, stopwatch: Stopwatch = SILENT,
+         near: Optional[str] = None):
+    """The compiled IR (`suanli.compiler.ir.Program`); CompileError with every diagnostic.
+    `near`: a metric expression for near-optimal ranges (`solve --near-optimal`)."""
+    result = _compile(spec, scenario, overrides, max_bytes, base, stopwatch, near)
     if result.program is None:
         error = CompileError(_with_sources(result.diagnostics, result.sources))
         error.sources = result.sources
@@ -127,7 +129,7 @@ def solve(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence
           relax: bool = False, threads: int = 1, base: Optional[str] = None,
           max_bytes: Optional[int] = None, tie_break: bool = True, write_lp: Optional[str] = None,
           write_mps: Optional[str] = None, progress: bool = False, stopwatch: Stopwatch = SILENT,
-          started: Optional[float] = None):
+          started: Optional[float] = None, near_request=None):
     """Compile, solve and verify `spec`; return its `Plan` (what `suanli solve` prints).
 
     `spec` may also be a compiled program (`suanli.api.load`); the compile
@@ -140,7 +142,9 @@ def solve(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence
     `progress=True` lets the solver report progress on stderr (the CLI's
     `--progress`); `stopwatch` times the stages. `time_limit` counts from
     `started` (a `time.perf_counter()` instant; default: this call), so
-    compiling counts against it too.
+    compiling counts against it too. `near_request` (a
+    `suanli.solver.near_optimal.NearRequest`, with a program compiled with
+    `near=`) adds near-optimal ranges and alternatives (`--near-optimal`).
     """
     from suanli.compiler.ir import Program
     from suanli.solver.solve import SolveConfig, solve_program
@@ -152,7 +156,12 @@ def solve(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence
     _check_options(config)
     program = spec if isinstance(spec, Program) else load(
         spec, scenario=scenario, overrides=overrides, max_bytes=max_bytes, base=base, stopwatch=stopwatch)
-    return checked_plan(solve_program(program, config, stopwatch))
+    outcome = solve_program(program, config, stopwatch)
+    if near_request is not None:
+        from suanli.solver.near_solve import add_near_optimal
+
+        outcome = add_near_optimal(program, outcome, config, near_request, stopwatch)
+    return checked_plan(outcome)
 
 
 def _check_options(config) -> None:
@@ -193,13 +202,14 @@ def verify(spec: SpecLike, plan, *, scenario: Optional[str] = None, overrides: S
     """Re-check `plan` (a Plan, a plan JSON file or JSON text) against `spec`,
     independently of the solver; [] when it satisfies the spec. Raises
     InvalidPlan for an unreadable plan, CompileError for a bad spec."""
-    from suanli.solver.verify import verify as verify_program
-
     from suanli.solver.plan import as_plan
+    from suanli.solver.verify import verify as verify_program
+    from suanli.solver.verify_near import verify_near
 
     plan = as_plan(plan)
-    program = load(spec, scenario=scenario, overrides=overrides, max_bytes=max_bytes, base=base)
-    return [Violation(v) for v in verify_program(program, plan)]
+    near = plan.near_optimal.metric if plan.near_optimal is not None else None  # re-evaluated on its plans
+    program = load(spec, scenario=scenario, overrides=overrides, max_bytes=max_bytes, base=base, near=near)
+    return [Violation(v) for v in verify_program(program, plan) + verify_near(program, plan)]
 
 
 def explain(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence[str] = (),

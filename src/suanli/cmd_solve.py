@@ -55,7 +55,20 @@ def add_arguments(parser) -> None:
                         "line `suanli: timings stage=seconds ... total=seconds` for scripts")
     parser.add_argument("--no-tie-break", dest="tie_break", action="store_false",
                         help="skip the second, tie-breaking solve (faster; equal-cost plans may vary)")
+    add_near_arguments(parser)
     add_compile_options(parser)
+
+
+def add_near_arguments(parser) -> None:
+    parser.add_argument("--near-optimal", metavar="METRIC", default=None,
+                        help="also report the least and the greatest METRIC (a linear metric expression, "
+                             "e.g. 'compute(west)') over every plan within --slack of the optimum, with "
+                             "their plans")
+    parser.add_argument("--alternatives", metavar="K", type=int, default=None,
+                        help="also find up to K plans within --slack of the optimum that build in other "
+                             "regions (SPORES)")
+    parser.add_argument("--slack", metavar="S", default=None,
+                        help="cost slack for --near-optimal/--alternatives: 5%% or 0.05 (default 5%%)")
 
 
 def _check_args(args) -> None:
@@ -90,9 +103,10 @@ def _run(args) -> int:
     watch.lap("imports", "loaded suanli (imports)")
     _check_args(args)
     baseline, limit = _gate_options(args)
+    near = near_request(args)
     program = _load(args, watch)
     check_outputs(args.output, args.save_plan, args.write_lp, args.write_mps)
-    plan, code = _solve(program, args, watch)
+    plan, code = _solve(program, args, watch, near)
     budget = None
     if baseline is not None:
         plan, code, budget = _gate(plan, code, baseline, limit)
@@ -103,7 +117,7 @@ def _run(args) -> int:
     return code
 
 
-def _solve(program, args, watch):
+def _solve(program, args, watch, near=None):
     """(plan, exit code): the API's plan, or the plan its error carries, reported on stderr."""
     from suanli import api
     from suanli.errors import Infeasible, NoPlan
@@ -115,7 +129,7 @@ def _solve(program, args, watch):
         plan = api.solve(program, solver=args.solver, time_limit=args.time_limit, gap=args.gap, relax=args.relax,
                          threads=args.threads, tie_break=args.tie_break, write_lp=args.write_lp,
                          write_mps=args.write_mps, progress=progress_wanted(args.progress), stopwatch=watch,
-                         started=watch.start)  # --time-limit covers the whole command
+                         started=watch.start, near_request=near)  # --time-limit covers the whole command
     except Infeasible as exc:
         _say_infeasible(exc)
         return exc.plan, EXIT_INFEASIBLE
@@ -126,6 +140,25 @@ def _solve(program, args, watch):
         raise CommandError(f"suanli: {exc}", EXIT_NOT_WRITTEN) from None
     _say_failed_asserts(plan)
     return plan, EXIT_OK if plan.asserts_hold else EXIT_ASSERT
+
+
+def near_request(args):
+    """The §11 request of --near-optimal/--alternatives/--slack, or None; exit 2 on bad values."""
+    from suanli.solver.cli_common import EXIT_INVALID, CommandError
+    from suanli.solver.near_optimal import NearRequest, parse_slack
+
+    wanted = args.near_optimal is not None or args.alternatives is not None
+    if not wanted:
+        if args.slack is not None:
+            raise CommandError("suanli: --slack goes with --near-optimal METRIC or --alternatives K", EXIT_INVALID)
+        return None
+    if args.alternatives is not None and args.alternatives < 1:
+        raise CommandError("suanli: --alternatives takes a whole number K >= 1", EXIT_INVALID)
+    try:
+        slack = parse_slack(args.slack if args.slack is not None else "5%")
+    except ValueError as exc:
+        raise CommandError(f"suanli: --slack: {exc}", EXIT_INVALID) from None
+    return NearRequest(slack=slack, metric=args.near_optimal is not None, alternatives=args.alternatives or 0)
 
 
 def _gate_options(args):
@@ -174,10 +207,10 @@ def _load(args, watch):
 
     try:
         return api.load(api.SpecFile(args.file), scenario=args.scenario, overrides=args.overrides,
-                        max_bytes=getattr(args, "max_bytes", None), stopwatch=watch)
+                        max_bytes=getattr(args, "max_bytes", None), near=args.near_optimal, stopwatch=watch)
     except CompileError as exc:
         diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
-        sources = _sources(diags)
+        sources = {**_sources(diags), **getattr(exc, "sources", {})}  # the --near-optimal argument too
         print(render_all(diags, sources), file=sys.stderr)
         fmt = default_format(args.format, args.output)
         emit(invalid_document(fmt, [args.file], diags, sources), args.output)
