@@ -1,6 +1,7 @@
 """Seeded generator of synthetic `.spec` files for the benchmark.
 
     python bench/generate.py SIZE --seed N -o PATH      (SIZE: S, M, L, XL)
+    python bench/generate.py NET --seed N -o PATH       (link-heavy: see netgen.py)
 
 `generate(size, seed) -> str` returns the spec text; the same (size, seed)
 always gives the same bytes (one `random.Random(seed)`, no set iteration).
@@ -30,6 +31,7 @@ import math
 import random
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 SIZES = {  # regions, node types, demands (jobs included)
     "S": (8, 6, 50),
@@ -369,7 +371,18 @@ def node_props(t: NodeType) -> dict:
     return props
 
 
+def _netgen():
+    """bench/netgen.py, found beside this file (the bench is run as scripts, not a package)."""
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    import netgen
+    return netgen
+
+
 def generate(size: str, seed: int = 1) -> str:
+    if size not in SIZES:
+        return _netgen().generate_shape(size, seed)
     n_regions, n_types, n_demands = SIZES[size]
     rng = random.Random(f"{size}:{seed}")
     regions = make_regions(rng, n_regions)
@@ -396,7 +409,7 @@ def generate(size: str, seed: int = 1) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("size", choices=sorted(SIZES))
+    ap.add_argument("size", choices=[*sorted(SIZES), *sorted(_netgen().NET_SHAPES)])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-o", "--output", help="write here (default: stdout)")
     args = ap.parse_args(argv)
