@@ -31,7 +31,7 @@ from scipy.sparse.csgraph import dijkstra
 from suanli.compiler.path_table import NONE, ROOT, PathTable
 
 EXACT = 2 ** 53  # float64 holds every integer below this exactly
-CHUNK = 4_000_000  # (origin, directed link) cells per vectorised tie check
+CHUNK = 1_600_000  # (origin, directed link) cells per vectorised tie check (cache-sized)
 
 
 class Graph:
@@ -55,10 +55,11 @@ def _den(values) -> int:
 
 
 def build_graph(origins, links) -> Graph | None:
-    usable = [l for l in links if l["a"] and l["b"] and l["latency"] is not None and l["a"] != l["b"]]
-    names = tuple(sorted({r for l in usable for r in (l["a"], l["b"])} | set(origins)))
+    ends = [(l["a"], l["b"], l["latency"], l["transfer_cost"]) for l in links]
+    usable = [e for e in ends if e[0] and e[1] and e[2] is not None and e[0] != e[1]]
+    names = tuple(sorted({r for a, b, _, _ in usable for r in (a, b)} | set(origins)))
     index = {n: i for i, n in enumerate(names)}
-    lats, costs = [l["latency"] for l in usable], [l["transfer_cost"] for l in usable]
+    lats, costs = [e[2] for e in usable], [e[3] for e in usable]
     lat_den, cost_den = _den(lats), _den(costs)
     lat_int = [lat_den // v.denominator * v.numerator for v in lats]
     cost_int = [cost_den // v.denominator * v.numerator for v in costs]
@@ -69,8 +70,8 @@ def build_graph(origins, links) -> Graph | None:
     key = np.array([l * M + c for l, c in zip(lat_int, cost_int)], dtype=np.int64)
     if key.size and key.min() <= 0:
         return None  # a zero-weight link: leave it to the reference
-    ia = np.array([index[l["a"]] for l in usable], dtype=np.int64)
-    ib = np.array([index[l["b"]] for l in usable], dtype=np.int64)
+    ia = np.array([index[e[0]] for e in usable], dtype=np.int64)
+    ib = np.array([index[e[1]] for e in usable], dtype=np.int64)
     lo, hi, key = _least_per_pair(np.minimum(ia, ib), np.maximum(ia, ib), key)
     return Graph(names, np.concatenate([lo, hi]), np.concatenate([hi, lo]),
                  np.concatenate([key, key]).astype(np.float64), M, lat_den, cost_den)
@@ -111,11 +112,11 @@ def _ties(graph: Graph, dist: np.ndarray):
     a, b, key = graph.a[order], graph.b[order], graph.key[order]
     starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
     step = max(1, CHUNK // max(edges, n, 1))
+    unreached = np.where(np.isfinite(dist), dist, np.nan)  # NaN == NaN is false: no tight link there
     for start in range(0, dist.shape[0], step):
-        block = dist[start:start + step]
-        via = block[:, a] + key
-        tight = np.isfinite(via) & (via == block[:, b])
-        count = np.add.reduceat(tight, starts, axis=1, dtype=np.int32)
+        block = unreached[start:start + step]
+        tight = (block[:, a] + key) == block[:, b]
+        count = np.add.reduceat(tight, starts, axis=1, dtype=np.int32)  # [origin, entered region]
         for k in np.flatnonzero((count > 1).any(axis=1)).tolist():
             many = np.zeros(n, dtype=bool)
             many[b[starts[count[k] > 1]]] = True
