@@ -45,7 +45,8 @@ def _compute(ent: Entity, world: World, paths: PathTable) -> tuple[tuple[str, ..
         keep = _filter(keep, set(residency), "residency", steps)
     origin = ent["origin"]
     if origin is not None:
-        keep = _filter(keep, paths.reachable(origin), f"reachable from {origin}", steps)
+        if paths.reach_count(origin) < len(world.regions):  # else every region is reachable
+            keep = _filter(keep, paths.reachable(origin), f"reachable from {origin}", steps)
         limit = ent["max_latency"]
         if limit is not None:
             before = keep

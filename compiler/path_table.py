@@ -42,6 +42,9 @@ class PathTable(Sequence):
         row = self.pred[self.row[origin]]
         return {self.names[i] for i in np.flatnonzero(row != NONE)}
 
+    def reach_count(self, origin: str) -> int:
+        return int(np.count_nonzero(self.pred[self.row[origin]] != NONE)) if origin in self.row else 0
+
     def within(self, origin: str, limit: Fraction) -> set[str]:
         """Reachable regions with latency <= limit, compared exactly."""
         if origin not in self.row:
