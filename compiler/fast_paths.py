@@ -68,8 +68,8 @@ def build_graph(origins, links) -> Graph | None:
     if max(lat_den, cost_den) >= EXACT or (hops * max(lat_int, default=0) + 1) * M >= EXACT:
         return None
     key = np.array([l * M + c for l, c in zip(lat_int, cost_int)], dtype=np.int64)
-    if key.size and key.min() <= 0:
-        return None  # a zero-weight link: leave it to the reference
+    if key.size and (key.min() <= 0 or min(cost_int) < 0):
+        return None  # a zero-weight (or, after an error, negative) link: leave it to the reference
     ia = np.array([index[e[0]] for e in usable], dtype=np.int64)
     ib = np.array([index[e[1]] for e in usable], dtype=np.int64)
     lo, hi, key = _least_per_pair(np.minimum(ia, ib), np.maximum(ia, ib), key)

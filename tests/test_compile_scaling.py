@@ -56,7 +56,7 @@ def test_compile_time_grows_at_most_linearly(tmp_path):
     assert big.read_text().count("\nlink ") == links(BIG) == 49_375
     _cpu_compile(small)  # warm: imports, caches
     t_small = min(_cpu_compile(small) for _ in range(2))
-    t_big = _cpu_compile(big)
+    t_big = min(_cpu_compile(big) for _ in range(2))  # the least of two: noise only adds
     ratio = links(BIG) / links(SMALL)
     assert t_big <= 2 * ratio * t_small, f"{t_big:.2f}s vs {t_small:.2f}s: more than 2x linear growth"
 
