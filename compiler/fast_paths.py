@@ -63,8 +63,8 @@ def build_graph(origins, links) -> Graph | None:
     lat_den, cost_den = _den(lats), _den(costs)
     lat_int = [lat_den // v.denominator * v.numerator for v in lats]
     cost_int = [cost_den // v.denominator * v.numerator for v in costs]
-    hops = max(len(names) - 1, 1)
-    M = hops * max(cost_int, default=0) + 1  # above any simple path's total cost
+    hops = max(len(names), 1)  # a simple path has fewer links; the tie check adds one more
+    M = hops * max(cost_int, default=0) + 1  # above any such total cost
     if max(lat_den, cost_den) >= EXACT or (hops * max(lat_int, default=0) + 1) * M >= EXACT:
         return None
     key = np.array([l * M + c for l, c in zip(lat_int, cost_int)], dtype=np.int64)
