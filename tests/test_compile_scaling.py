@@ -8,6 +8,7 @@ well under a minute.
 
 import importlib.util
 import random
+import subprocess
 import sys
 import time
 from fractions import Fraction
@@ -73,6 +74,19 @@ def test_generator_is_deterministic_and_shaped():
     assert text == netgen.generate_net(3, 4, seed=1) != netgen.generate_net(3, 4, seed=2)
     assert text.count("\nlink ") == 12 and text.count("\ndemand ") == 4
     assert text.count("site_cost") == 3 and text.count("power_cap") == 3
+
+
+def test_generate_net_from_the_command_line(tmp_path):
+    """`python bench/generate.py NET --seed N -o PATH`: 1,100 regions, 100,000 links, 1,000 demands."""
+    outs = [tmp_path / "a.spec", tmp_path / "b.spec"]
+    for out in outs:
+        done = subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "NET", "--seed", "1", "-o", str(out)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    text = outs[0].read_text()
+    assert text == outs[1].read_text()
+    assert text.count("\nlink ") == 100_000 and text.count("\ndemand ") == 1_000
+    assert text.count("\nregion ") == 1_100 and text.count("site_cost") == 100
 
 
 def _random_links(rng: random.Random, names: list[str], count: int, lats, costs) -> list[dict]:
