@@ -110,21 +110,34 @@ def _ties(graph: Graph, dist: np.ndarray):
         return
     order = np.argsort(graph.b, kind="stable")  # links grouped by the region they enter
     a, b, key = graph.a[order], graph.b[order], graph.key[order]
-    starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
     step = max(1, CHUNK // max(edges, n, 1))
     unreached = np.where(np.isfinite(dist), dist, np.nan)  # NaN == NaN is false: no tight link there
     for start in range(0, dist.shape[0], step):
         block = unreached[start:start + step]
-        tight = (block[:, a] + key) == block[:, b]
+        e = _maybe_tight(block, a, b, key)
+        if e.size == 0:
+            continue
+        ea, eb = a[e], b[e]
+        tight = (block[:, ea] + key[e]) == block[:, eb]
+        starts = np.flatnonzero(np.r_[True, eb[1:] != eb[:-1]])
         count = np.add.reduceat(tight, starts, axis=1, dtype=np.int32)  # [origin, entered region]
         for k in np.flatnonzero((count > 1).any(axis=1)).tolist():
             many = np.zeros(n, dtype=bool)
-            many[b[starts[count[k] > 1]]] = True
+            many[eb[starts[count[k] > 1]]] = True
             tied: dict[int, list[int]] = {}
-            pick = tight[k] & many[b]
-            for u, v in zip(a[pick].tolist(), b[pick].tolist()):
+            pick = tight[k] & many[eb]
+            for u, v in zip(ea[pick].tolist(), eb[pick].tolist()):
                 tied.setdefault(v, []).append(u)
             yield start + k, tied
+
+
+def _maybe_tight(block: np.ndarray, a, b, key) -> np.ndarray:
+    """Links (in b order) that can be tight for some origin of the block: a link whose
+    least start plus its key exceeds the largest total at its end never is (in the
+    facility-location shape, every customer -> facility link of a customer outside the
+    block). NaN (unreached) compares false, so such links are kept, and fail the exact test."""
+    low, high = np.fmin.reduce(block, axis=0), np.fmax.reduce(block, axis=0)
+    return np.flatnonzero(~(low[a] + key > high[b]))
 
 
 def _break_ties(graph: Graph, dist: np.ndarray, pred: np.ndarray, tied: dict[int, list[int]]) -> None:
