@@ -79,13 +79,13 @@ def _emit(world, decls, path, scenario, diags: DiagnosticBag) -> ir.Program | No
     paths, flat_paths = emit_paths(world)
     services = emit_services(world, paths, diags)
     jobs = emit_jobs(world, paths, diags)
-    unused_node_warnings(world, diags)
     region_warnings(world, diags)
     metrics = MetricEvaluator(world.lets, world.namespace, world.evaluator, diags)
     expander = StatementExpander(metrics, world, diags, currency)
     for stmt, policy in decls.statements:
         expander.expand(stmt, policy)
     goal = objective(decls.objective, metrics, currency, diags)
+    unused_node_warnings(world, diags, expander.out)  # after the requires: they can make a type useful
     if diags.has_errors:
         return None
     warnings = tuple(ir.CompileWarning(code=d.code, message=d.message, span=d.span)

@@ -21,7 +21,7 @@ from lark import Token
 from suanli.diagnostics import Diagnostic, Span, error, escape_control
 from suanli.grammar import ast
 
-MAX_DEPTH = 200  # nesting levels of one expression or `for` chain
+MAX_DEPTH = 2000  # levels of one expression (a flat sum of N terms is N levels) or `for` chain
 MAX_EXPONENT = 400  # |e| in `1e400`; far beyond any physical quantity
 MAX_DIGITS = 1000  # digits of one literal; also keeps int() off its 4300-digit limit
 

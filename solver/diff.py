@@ -10,6 +10,7 @@ equal within a relative 1e-9. Renderings live in `diff_render.py`.
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Literal, Optional
 
@@ -275,13 +276,48 @@ def _state(s, kind: str) -> str:
     return "pass" if s.passed else "fail"
 
 
+# an unnamed statement is named `[policy.]require@FILE:LINE[binding]` (compiler/expand_statements.py)
+_UNNAMED = re.compile(r"^(?P<head>(?:.*\.)?)(?P<kind>require|assert)@(?P<file>.*):(?P<line>\d+)(?P<tail>\[.*\])?$")
+
+
+def statement_keys(statements, root: str) -> dict:
+    """Statements by a stable identity: a named one by its name; an unnamed
+    one by its file (relative to the root spec's directory, the root itself
+    as `<root>`, so two copies of a spec compare), its position among the
+    unnamed statements of that file and kind, and its `for` binding. Adding a
+    comment or a blank line moves line numbers, not these keys, so it changes
+    nothing in a diff."""
+    parsed = [(s, _UNNAMED.match(s.name)) for s in statements]
+    lines: dict[tuple, set[int]] = {}
+    for _, m in parsed:
+        if m:
+            lines.setdefault((m["head"], m["kind"], m["file"]), set()).add(int(m["line"]))
+    order = {group: {line: i for i, line in enumerate(sorted(found), 1)} for group, found in lines.items()}
+    out = {}
+    for s, m in parsed:
+        if m is None:
+            out[s.name] = s
+            continue
+        group = (m["head"], m["kind"], m["file"])
+        where = _file_key(m["file"], root)
+        out[f"{m['head']}{m['kind']}@{where}#{order[group][int(m['line'])]}{m['tail'] or ''}"] = s
+    return out
+
+
+def _file_key(path: str, root: str) -> str:
+    if os.path.normpath(path) == os.path.normpath(root):
+        return "<root>"
+    return os.path.normpath(os.path.relpath(path, os.path.dirname(root) or "."))
+
+
 def _statements(old: Plan, new: Plan) -> list[StatementChange]:
     out: list[StatementChange] = []
     for kind, attr in (("require", "requires"), ("assert", "asserts")):
-        a_all = {s.name: s for s in getattr(old, attr)}
-        b_all = {s.name: s for s in getattr(new, attr)}
-        for name in sorted(set(a_all) | set(b_all)):
-            a, b = a_all.get(name), b_all.get(name)
+        a_all = statement_keys(getattr(old, attr), old.spec)
+        b_all = statement_keys(getattr(new, attr), new.spec)
+        for key in sorted(set(a_all) | set(b_all)):
+            a, b = a_all.get(key), b_all.get(key)
+            name = (b or a).name
             sa = _state(a, kind) if a else ("absent" if _has_plan(old) else "no plan")
             sb = _state(b, kind) if b else ("absent" if _has_plan(new) else "no plan")
             if sa == sb:

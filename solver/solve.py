@@ -7,6 +7,7 @@ lowering that disagrees with the semantics.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -39,7 +40,8 @@ class SolveConfig:
     progress: bool = False
     tie_break: bool = True
     explain: bool = True
-    grace: float = 5.0
+    grace: float = 1.0  # the watchdog stops a solver that overruns its limit by this much
+    started: Optional[float] = None  # time.perf_counter() when the command began: the limit counts from there
 
 
 @dataclass
@@ -58,7 +60,7 @@ def solve_program(program: Program, config: SolveConfig = SolveConfig(), watch: 
     _write_files(sp, config)
     if config.write_lp or config.write_mps:
         watch.lap("write_model", "wrote the model file(s)")
-    deadline = Deadline(config.time_limit)
+    deadline = Deadline(_budget(config))
     with owned_tempdir() as tmp:
         opts = lambda: _options(config, deadline, tmp)
         keep = {"keep": True} if sp.relaxed and backend.NAME == "highs" else {}  # for warm re-runs
@@ -74,6 +76,15 @@ def solve_program(program: Program, config: SolveConfig = SolveConfig(), watch: 
     outcome = _report(program, sp, x, first, shadow, config)
     watch.lap("report_verify", f"plan extracted and verified ({len(outcome.violations)} violation(s))")
     return outcome
+
+
+def _budget(config: SolveConfig) -> Optional[float]:
+    """The time limit left for solving: reading, compiling and building
+    (since `config.started`) count against it, so the whole command ends
+    within limit + grace + what writing the plan takes."""
+    if config.time_limit is None or config.started is None:
+        return config.time_limit
+    return max(0.0, config.time_limit - (time.perf_counter() - config.started))
 
 
 def _finish_lp(sp: SparseProgram, first: SolveResult, opts, config: SolveConfig):

@@ -38,6 +38,7 @@ from suanli.solver.plan import Plan
 from suanli.solver.report import main_placement, row_holds, state_open
 from suanli.solver.verify_s9 import backup_need, check_backups, check_memory
 from suanli.solver.units import GBPS, HOUR, MW, MWH, TB, TFLOPS
+from suanli.solver.verify_reported import reported_numbers
 
 ABS, REL = 1e-6, 1e-9
 
@@ -61,7 +62,7 @@ def verify(program: Program, plan: Plan) -> list[str]:
     state = state_from_plan(program, plan)
     ev = Evaluator(program, state, ix)
     for check in (_nodes, _services, _jobs, _compute, _storage, _caps, _sites, _bandwidth,
-                  _requires, _costs, _summaries, check_memory, check_backups):
+                  _requires, _costs, _summaries, check_memory, check_backups, reported_numbers):
         out.extend(check(program, plan, state, ev))
     return out
 

@@ -22,12 +22,13 @@ CI_FORMATS = ("junit", "sarif", "github")
 
 
 def add_arguments(parser) -> None:
+    from suanli.solver.cli_args import seconds
     from suanli.solver.cli_common import add_compile_options
 
     parser.add_argument("file", metavar="FILE", help="the root .spec file")
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs",
                         help="MILP backend (default highs)")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
+    parser.add_argument("--time-limit", type=seconds, default=None, metavar="S",
                         help="wall-clock limit in seconds; the best plan found is reported as feasible")
     parser.add_argument("--gap", type=float, default=1e-6, metavar="REL",
                         help="relative MIP gap at which a plan counts as optimal (default 1e-6)")
@@ -86,7 +87,7 @@ def run(args) -> int:
 
 def _run(args) -> int:
     from suanli.compiler import pipeline  # noqa: F401 - loaded here so `imports` holds every import
-    from suanli.solver.cli_common import load_program
+    from suanli.solver.cli_common import check_outputs
     from suanli.solver.solve import solve_program
     from suanli.stopwatch import Stopwatch
 
@@ -95,8 +96,10 @@ def _run(args) -> int:
     watch = Stopwatch(echo=args.progress)
     watch.lap("imports", "loaded suanli (imports)")
     config = _config(args)
+    config.started = watch.start  # --time-limit covers the whole command
     baseline, limit = _gate_options(args)
-    program = _load(args, watch) if args.format in CI_FORMATS else load_program(args, args.file, watch)
+    program = _load(args, watch)
+    check_outputs(args.output, args.save_plan, args.write_lp, args.write_mps)
     try:
         outcome = solve_program(program, config, watch)
     except OSError as exc:  # --write-lp / --write-mps
@@ -151,11 +154,11 @@ def _gate(plan, code, baseline, limit):
 
 
 def _load(args, watch):
-    """Compile; on errors, also report the diagnostics in the CI format."""
+    """Compile; on errors, also write the error document of the format (exit 2)."""
     from suanli.compiler import load
     from suanli.diagnostics import CompileError, render_all
-    from suanli.solver import ci_formats
-    from suanli.solver.cli_common import EXIT_INVALID, CommandError, _compile_kwargs, _sources, emit
+    from suanli.solver.cli_common import (EXIT_INVALID, CommandError, _compile_kwargs, _sources,
+                                          default_format, emit, invalid_document)
 
     try:
         return load(args.file, **_compile_kwargs(args), watch=watch)
@@ -163,11 +166,8 @@ def _load(args, watch):
         diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
         sources = _sources(diags)
         print(render_all(diags, sources), file=sys.stderr)
-        files = [args.file]
-        text = {"junit": lambda: ci_formats.diagnostics_junit(files, diags, sources),
-                "sarif": lambda: ci_formats.diagnostics_sarif(files, diags, EXIT_INVALID),
-                "github": lambda: ci_formats.diagnostics_github(files, diags)}[args.format]()
-        emit(text, args.output)
+        fmt = default_format(args.format, args.output)
+        emit(invalid_document(fmt, [args.file], diags, sources), args.output)
         raise CommandError("", EXIT_INVALID) from None
 
 

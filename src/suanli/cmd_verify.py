@@ -42,18 +42,11 @@ def run(args) -> int:
 
 
 def _read_plan(path: str):
-    from pydantic import ValidationError
-
+    """The plan, or exit 2 naming what is wrong (solver/plan_input.py)."""
     from suanli.solver.cli_common import EXIT_INVALID, CommandError
-    from suanli.solver.plan import loads
+    from suanli.solver.plan_input import PlanInputError, read_plan
 
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"suanli: cannot read plan {path}: {exc}", EXIT_INVALID) from None
-    try:
-        return loads(text)
-    except (ValueError, ValidationError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CommandError(f"suanli: {path} is not a plan: {first}", EXIT_INVALID) from None
+        return read_plan(path)
+    except PlanInputError as exc:
+        raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
