@@ -254,17 +254,46 @@ class SpecBuilder:
         expr, _, lo, hi = c
         return ast.InRange(expr, lo, hi, self._span(expr.span, hi.span))
 
+    def year_range(self, c):
+        lo, hi = c
+        return ast.YearRange(lo, hi, self._span(lo.span, hi.span))
+
+    def sched_entry(self, c):
+        value, _, year = c
+        return ast.ScheduleEntry(value, year, self._span(value.span, year.span))
+
+    def schedule(self, c):
+        return ast.Schedule(tuple(c), self._span(c[0].span, c[-1].span))
+
+    def at_clause(self, c):
+        return c[1]
+
+    def _one_at(self, before, after):
+        """`require at Y: NAME: ...` or `require NAME: at Y: ...`, not both."""
+        if before is not None and after is not None:
+            self.diags.append(error(
+                "E0809", "a statement has two `at` clauses", after.span, "second `at`",
+                help="write one `at YEAR:`, before or after the statement's name"))
+        return before if before is not None else after
+
+    def label(self, c):
+        return c[0], c[1]  # (NAME token, the `at` after it or None)
+
     def require(self, c):
-        kw, name, cmp = c
+        kw, at, label, cmp = c
+        name, at2 = label or (None, None)
+        at = self._one_at(at, at2)
         name_span = None if name is None else self._span(name, name)
         return ast.Require(None if name is None else str(name), name_span, cmp,
-                           self._span(kw, cmp.span))
+                           self._span(kw, cmp.span), at)
 
     def assert_stmt(self, c):
-        kw, level, name, cmp = c
+        kw, level, at, label, cmp = c
+        name, at2 = label or (None, None)
+        at = self._one_at(at, at2)
         name_span = None if name is None else self._span(name, name)
         return ast.Assert(None if name is None else str(name), name_span, cmp,
-                          self._span(kw, cmp.span), advisory=level == "advisory")
+                          self._span(kw, cmp.span), advisory=level == "advisory", at=at)
 
     def for_stmt(self, c):
         kw, var, _, domain, body = c

@@ -33,6 +33,8 @@ def _compile_kwargs(args) -> dict:
     kw = {"scenario": getattr(args, "scenario", None), "overrides": tuple(getattr(args, "overrides", ()) or ())}
     if getattr(args, "max_bytes", None) is not None:
         kw["max_bytes"] = args.max_bytes
+    if getattr(args, "near_optimal", None) is not None:
+        kw["near"] = args.near_optimal
     return kw
 
 
@@ -45,7 +47,8 @@ def load_program(args, path: str, watch=None):
         return load(path, **_compile_kwargs(args), **({"watch": watch} if watch else {}))
     except CompileError as exc:
         diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
-        print(render_all(diags, _sources(diags)), file=sys.stderr)
+        sources = {**_sources(diags), **getattr(exc, "sources", {})}  # the --near-optimal argument too
+        print(render_all(diags, sources), file=sys.stderr)
         raise CommandError("", EXIT_INVALID) from None
 
 

@@ -14,7 +14,7 @@ import os
 import re
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from suanli.solver.plan import Plan, PlanStatus, normalized, round_sig
 
@@ -98,6 +98,15 @@ class Budget(_M):
     message: str
 
 
+class YearChange(_M):
+    """Multi-year plans (LANGUAGE.md §8): what changed in one year (diff_years.py)."""
+
+    year: int
+    total: ValueChange  # the year's cost, undiscounted
+    builds: list[NodeCountChange] = []
+    regions: list[RegionChange] = []
+
+
 class PlanDiff(_M):
     diff_version: int = DIFF_VERSION
     old: PlanSide
@@ -114,6 +123,7 @@ class PlanDiff(_M):
     statements: list[StatementChange] = []
     budget: Optional[Budget] = None
     notes: list[str] = []
+    years: Optional[list[YearChange]] = Field(None, exclude_if=lambda v: v is None)  # multi-year plans
 
 
 def parse_increase(text: str) -> float:
@@ -185,10 +195,13 @@ def diff_plans(old: Plan, new: Plan, max_increase: Optional[float] = None) -> Pl
     status_changed = old.status != new.status
     changed = (status_changed or any(c.changed for c in cost + metrics)
                or bool(regions or node_types or placements or statements))
-    return PlanDiff(old=_side(old), new=_side(new), currency=cur, changed=changed,
+    from suanli.solver.diff_years import year_changes
+
+    years = year_changes(old, new)
+    return PlanDiff(old=_side(old), new=_side(new), currency=cur, changed=changed or bool(years),
                     status_changed=status_changed, total=cost[-1], cost=cost, metrics=metrics,
                     regions=regions, node_types=node_types, placements=placements,
-                    statements=statements, budget=budget, notes=notes)
+                    statements=statements, budget=budget, notes=notes, years=years)
 
 
 def _regions(old: Plan, new: Plan) -> tuple[list[RegionChange], list[NodeCountChange]]:

@@ -50,9 +50,13 @@ class Outcome:
     status: Status
     violations: list[str] = field(default_factory=list)
     sparse: Optional[SparseProgram] = None
+    x: Optional[np.ndarray] = None  # the plan's decisions (near-optimal solves start from them)
 
 
 def solve_program(program: Program, config: SolveConfig = SolveConfig(), watch: Stopwatch = SILENT) -> Outcome:
+    if program.years is not None:  # a multi-year build-out (LANGUAGE.md §8)
+        from suanli.solver.solve_years import solve_years
+        return solve_years(program, config, watch)
     backend = get_backend(config.solver)
     sp = lower(program, relax=config.relax)
     watch.lap("build", f"built the {'LP' if sp.relaxed else 'MILP'}: {sp.ncol:,} variables, {sp.nrow:,} rows, "
@@ -137,7 +141,7 @@ def _report(program, sp, x, first: SolveResult, shadow, config) -> Outcome:
         plan.shadow_prices = shadow_prices(program, sp, shadow.row_dual, shadow.col_dual, shadow.x)
     plan = normalized(plan)
     violations = verify(program, plan) + _objective_check(program, sp, x, plan)
-    return Outcome(plan, first.status, violations, sp)
+    return Outcome(plan, first.status, violations, sp, x)
 
 
 def _objective_check(program: Program, sp: SparseProgram, x: np.ndarray, plan: Plan) -> list[str]:

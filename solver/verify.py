@@ -53,6 +53,9 @@ def _close(a: float, b: float, unit: float = 1.0) -> bool:
 
 def verify(program: Program, plan: Plan) -> list[str]:
     """Violations, as sentences in spec terms; [] when the plan is valid."""
+    if program.years is not None:  # a multi-year build-out: year_verify.py
+        from suanli.solver.year_verify import verify_years
+        return verify_years(program, plan)
     if plan.status not in ("optimal", "feasible"):
         return [f"the plan has status {plan.status}: there is nothing to verify"]
     out = _check_names(program, plan)

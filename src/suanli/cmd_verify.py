@@ -23,15 +23,18 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, CommandError, load_program
     from suanli.solver.verify import verify
+    from suanli.solver.verify_near import verify_near
 
     try:
         plan = _read_plan(args.plan)
+        if plan.near_optimal is not None:  # re-evaluated on its plans: compiled with the spec
+            args.near_optimal = plan.near_optimal.metric
         program = load_program(args, args.file)
     except CommandError as exc:
         if str(exc):
             print(str(exc), file=sys.stderr)
         return exc.code
-    violations = verify(program, plan)
+    violations = verify(program, plan) + verify_near(program, plan)
     if violations:
         print(f"{args.plan}: {len(violations)} violation(s) of {args.file}:")
         for v in violations:
