@@ -235,20 +235,19 @@ class Objective(_Model):
     is_default: bool = True  # `minimize cost` when the spec has no objective
 
 
-<<<<<<< HEAD
 def _path_sequence(value):
     from suanli.compiler.path_table import PathTable
     if isinstance(value, PathTable):
         return value
     return tuple(v if isinstance(v, Path) else Path.model_validate(v) for v in value)
-=======
+
+
 class NearMetric(_Model):
     """`solve --near-optimal METRIC`: the metric as typed and its linear form."""
 
     text: str
     expr: LinExpr
     dimension: Dimension
->>>>>>> main
 
 
 class Program(_Model):
