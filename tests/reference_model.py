@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -85,6 +86,10 @@ def _load_into(spec: Spec, path: Path) -> None:
             spec.statements.append(st)
 
 
+def exact(props: dict, name: str) -> Fraction:
+    return props[name].value if name in props else Fraction(0)
+
+
 def num(props: dict, name: str, default=0.0) -> float:
     q = props.get(name)
     return default if q is None else float(q.value)
@@ -96,27 +101,27 @@ def shortest_paths(spec: Spec, origin: str) -> dict[str, tuple[float, float, lis
     """Λ and κ from origin: least latency, ties (1e-9 relative) by transfer cost, then names."""
     adj: dict[str, list] = {r: [] for r in spec.regions}
     for a, b, p in spec.links:
-        adj[a].append((b, num(p, "latency"), num(p, "transfer_cost")))
-        adj[b].append((a, num(p, "latency"), num(p, "transfer_cost")))
+        lat, cost = exact(p, "latency"), exact(p, "transfer_cost")  # exact: 0.1 + 0.2 == 0.3
+        adj[a].append((b, lat, cost))
+        adj[b].append((a, lat, cost))
     best: dict[str, tuple[float, float, list[str]]] = {}
     # Enumerate simple paths best-first; graphs here are tiny, so exhaustive label-setting is fine.
-    heap = [(0.0, 0.0, [origin])]
+    heap = [(Fraction(0), Fraction(0), [origin])]
     while heap:
         lat, cost, path = heapq.heappop(heap)
         here = path[-1]
         if here in best and not _better((lat, cost, path), best[here]):
-            if lat > best[here][0] * (1 + 1e-9) + 1e-12:
-                continue
-        if here not in best or _better((lat, cost, path), best[here]):
-            best[here] = (lat, cost, path)
+            continue  # a label as good was expanded already
+        best[here] = (lat, cost, path)
         for nxt, l, c in adj[here]:
-            if nxt not in path:
-                heapq.heappush(heap, (lat + l, cost + c, path + [nxt]))
+            cand = (lat + l, cost + c, path + [nxt])
+            if nxt not in path and (nxt not in best or _better(cand, best[nxt])):
+                heapq.heappush(heap, cand)
     return best
 
 
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+def _close(a: Fraction, b: Fraction) -> bool:
+    return abs(a - b) <= Fraction(1, 10**9) * max(abs(a), abs(b))
 
 
 def _better(cand, cur) -> bool:
@@ -144,7 +149,7 @@ def allowed(spec: Spec, d: dict, paths) -> list[str]:
         reach = paths[d["origin"]]
         regions = {r for r in regions if r in reach}
         if "max_latency" in d:
-            limit = num(d, "max_latency")
+            limit = exact(d, "max_latency")
             regions = {r for r in regions if reach[r][0] <= limit}
     if "params" in d:
         regions = {r for r in regions if "max_params" not in spec.regions[r]
@@ -298,7 +303,7 @@ class Program:
             for b in regions:
                 self.z[d, b] = pulp.LpVariable(f"z_{d}_{b}", cat="Binary")
             self.add(pulp.lpSum(self.z[d, b] for b in regions) == k)
-            sep = num(p, "backup_separation")
+            sep = exact(p, "backup_separation")
             for (e, r), xv in self.x.items():
                 for b in regions:
                     lat = self.paths[r].get(b, (math.inf,))[0]
@@ -323,7 +328,7 @@ class Program:
                 self.add(load <= num(lp, "bandwidth"))
 
     def kappa(self, origin: str, r: str) -> float:
-        return self.paths[origin][r][1]
+        return float(self.paths[origin][r][1])
 
     def costs(self) -> None:
         s, H = self.spec, self.H
@@ -472,7 +477,9 @@ def solve(path: Path, relax: bool = False) -> Result:
     # CBC (bundled with PuLP): a solver other than suanli's HiGHS, and pulp's HiGHS api
     # mis-reads row values with the highspy this project pins.
     solver = pulp.PULP_CBC_CMD(msg=False, gapRel=1e-10, gapAbs=1e-6)
-    status = prog.prob.solve(solver)
+    with warnings.catch_warnings():  # PULP_CBC_CMD is deprecated for PuLP 4 (pyproject: pulp < 4)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        status = prog.prob.solve(solver)
     if pulp.LpStatus[status] != "Optimal" or prog.trivially_infeasible:
         return Result("infeasible", None)
     return Result("optimal", pulp.value(target))
