@@ -22,6 +22,7 @@ from suanli.diagnostics import DiagnosticBag
 from suanli.grammar import ast
 from suanli.grammar.parser import parse
 
+import reference_years
 from reference_statements import Statements, exact, num, region_set
 
 YEAR = 8760 * 3600.0
@@ -41,6 +42,10 @@ class Spec:
     evaluator: ConstEvaluator | None = None
 
 
+class Schedule(list):
+    """A property's values by year (§8), resolved per year by reference_years."""
+
+
 def _value(ev: ConstEvaluator, expr):
     """A property value: a quantity (value, dim), a name, a list of names, a bool or a string."""
     if isinstance(expr, ast.ListExpr):
@@ -49,6 +54,10 @@ def _value(ev: ConstEvaluator, expr):
         return expr.value
     if isinstance(expr, ast.Str):
         return expr.value
+    if isinstance(expr, ast.Schedule):  # §8 `V1 from Y1, ...`: (year, value) pairs
+        return Schedule([(int(ev.eval(e.year).value), ev.eval(e.value)) for e in expr.entries])
+    if isinstance(expr, ast.YearRange):  # §8 `years = A .. B`
+        return int(ev.eval(expr.lo).value), int(ev.eval(expr.hi).value)
     if isinstance(expr, ast.Name) and expr.dotted not in ev.lets and units.lookup_unit(expr.dotted) is None:
         return expr.dotted
     q = ev.eval(expr)
@@ -60,8 +69,6 @@ def load(path: Path) -> Spec:
     spec = Spec()
     spec.evaluator = ConstEvaluator({}, DiagnosticBag(), Currency(DiagnosticBag()))
     _load_into(spec, Path(path))
-    for node in list(spec.nodes.values()):
-        assert "years" not in spec.settings
     return spec
 
 
@@ -188,22 +195,27 @@ def amdahl(j: dict, f: Fraction):
 class Program(Statements):
     """The MILP: variables n, open, x, y, z; rows 1–8; cost parts as affine expressions."""
 
-    def __init__(self, spec: Spec, relax: bool = False):
+    def __init__(self, spec: Spec, relax: bool = False, year=None):
+        """`year` (§8): (prob, tag, n, open) shared with the build-out; H is then 1 year."""
         self.spec, s = spec, spec
         self.H = float(s.settings["horizon"].value) if "horizon" in s.settings else YEAR
         self.u = num(s.settings, "utilization", 1.0)
         self.prob = pulp.LpProblem("reference", pulp.LpMinimize)
         self.paths = {r: shortest_paths(s, r) for r in s.regions}
+        self.tag = ""
         cat = "Continuous" if relax else "Integer"
         self.n = {(r, t): pulp.LpVariable(f"n_{r}_{t}", 0, None, cat)
                   for r in s.regions for t in s.nodes if buildable(s, t, r)}
         self.open = {r: pulp.LpVariable(f"open_{r}", cat="Binary")
                      for r, p in s.regions.items() if num(p, "site_cost") > 0}
+        if year is not None:
+            self.prob, self.tag, self.n, self.open = year
+            self.H = YEAR
         self.x = {}
         for d, p in s.demands.items():
             kind = "Binary" if p.get("split") is False else "Continuous"
             for r in allowed(s, p, self.paths):
-                self.x[d, r] = pulp.LpVariable(f"x_{d}_{r}", 0, 1, kind)
+                self.x[d, r] = pulp.LpVariable(f"x_{d}_{r}{self.tag}", 0, 1, kind)
         self.y, self.sizing = {}, {}
         for j, p in s.jobs.items():
             for r in allowed(s, p, self.paths):
@@ -211,7 +223,7 @@ class Program(Statements):
                     size = self._job_size(p, t)
                     if (r, t) in self.n and size:
                         self.sizing[j, t] = size
-                        self.y[j, r, t] = pulp.LpVariable(f"y_{j}_{r}_{t}", cat="Binary")
+                        self.y[j, r, t] = pulp.LpVariable(f"y_{j}_{r}_{t}{self.tag}", cat="Binary")
         self.z, self.trivially_infeasible = {}, False
         self.rows()
         self.costs()
@@ -287,7 +299,7 @@ class Program(Statements):
             regions = sorted(set(s.regions) & region_set(s, p["residency"])) if "residency" in p \
                 else sorted(s.regions)
             for b in regions:
-                self.z[d, b] = pulp.LpVariable(f"z_{d}_{b}", cat="Binary")
+                self.z[d, b] = pulp.LpVariable(f"z_{d}_{b}{self.tag}", cat="Binary")
             self.add(pulp.lpSum(self.z[d, b] for b in regions) == k)
             sep = exact(p, "backup_separation")
             for (e, r), xv in self.x.items():
@@ -346,19 +358,23 @@ class Result:
 
 def solve(path: Path, relax: bool = False) -> Result:
     spec = load(path)
-    prog = Program(spec, relax=relax)
-    for st in spec.statements:
-        prog.statement(st, {})
     obj = spec.objective
-    target = prog.cost if obj is None else prog.expr(obj.expr, {})[1]
+    if "years" in spec.settings:
+        prob, target, trivially_infeasible = reference_years.build(spec, Program, relax)
+    else:
+        prog = Program(spec, relax=relax)
+        for st in spec.statements:
+            prog.statement(st, {})
+        target = prog.cost if obj is None else prog.expr(obj.expr, {})[1]
+        prob, trivially_infeasible = prog.prob, prog.trivially_infeasible
     sense = 1 if obj is None or obj.sense == "minimize" else -1
-    prog.prob += sense * target
+    prob += sense * target
     # CBC (bundled with PuLP): a solver other than suanli's HiGHS, and pulp's HiGHS api
     # mis-reads row values with the highspy this project pins.
     solver = pulp.PULP_CBC_CMD(msg=False, gapRel=1e-10, gapAbs=1e-6)
     with warnings.catch_warnings():  # PULP_CBC_CMD is deprecated for PuLP 4 (pyproject: pulp < 4)
         warnings.simplefilter("ignore", DeprecationWarning)
-        status = prog.prob.solve(solver)
-    if pulp.LpStatus[status] != "Optimal" or prog.trivially_infeasible:
+        status = prob.solve(solver)
+    if pulp.LpStatus[status] != "Optimal" or trivially_infeasible:
         return Result("infeasible", None)
     return Result("optimal", pulp.value(target))

@@ -95,7 +95,11 @@ class Statements:
             for name in self.domain(st.domain):
                 self.statement(st.body, {**env, st.var: name})
         elif isinstance(st, ast.Require):
-            self.require(st.cmp, env)
+            self.year_target(st, env).require(st.cmp, env)
+
+    def year_target(self, st, env: dict):
+        """Where a `require` lands; with years (§8), `at Y` picks that year's program."""
+        return self
 
     def domain(self, dom) -> list[str]:
         s = self.spec
@@ -103,6 +107,9 @@ class Statements:
             return [i.dotted for i in dom.items]
         if isinstance(dom, ast.Call):  # tag(T)
             return sorted(region_set(s, [dom.args[0].dotted]), key=list(s.regions).index)
+        if dom.dotted == "years":
+            first, last = s.settings["years"]
+            return [str(y) for y in range(first, last + 1)]
         return list({"regions": s.regions, "nodes": s.nodes, "demands": s.demands, "jobs": s.jobs}[dom.dotted])
 
     def require(self, cmp, env: dict) -> None:
