@@ -102,7 +102,8 @@ def _finish_mip(backend, programs: tuple[SparseProgram, SparseProgram], first: S
     shadow LP fix the integers and solve LPs of the §6 program (`sp`)."""
     sp, mip = programs
     x = first.x
-    if config.tie_break and first.status is Status.OPTIMAL and not deadline.expired():
+    tight = first.gap is None or first.gap <= 1.01 * postsolve.TIE_GAP
+    if config.tie_break and first.status is Status.OPTIMAL and tight and not deadline.expired():
         better = postsolve.tie_break(backend, mip, first, opts())
         x = first.x if better is None else better
     x = postsolve.round_integers(sp, x)
