@@ -43,23 +43,39 @@ class Start:
     message: str
 
 
-def mip_start(sp: SparseProgram, options: Callable[[], SolveOptions]) -> Start:
-    """Round the LP relaxation of `sp` (a MILP) to a feasible plan."""
+def mip_start(sp: SparseProgram, options: Callable[[], SolveOptions],
+              fixed: Optional[dict[int, float]] = None) -> Start:
+    """Round the LP relaxation of `sp` (a MILP) to a feasible plan. `fixed`
+    (column -> value, e.g. a baseline plan's sites and placements from
+    warm_start.py) is kept where the LP stays feasible with it; otherwise
+    the plain rounding is tried and the message says so."""
     highs = HighsBackend()
     lp = _solve(highs, sp, sp.col_lb, sp.col_ub, options)
     if lp is None:
         return Start(None, None, None, "the LP relaxation was not solved in time")
+    if fixed:
+        start = _round(highs, sp, lp, options, fixed)
+        if start.x is not None:
+            return Start(start.x, start.objective, start.bound, "repaired the baseline plan")
+        plain = _round(highs, sp, lp, options, None)
+        plain.message = f"the baseline plan could not be repaired; {plain.message}"
+        return plain
+    return _round(highs, sp, lp, options, None)
+
+
+def _round(highs: HighsBackend, sp: SparseProgram, lp, options, fixed) -> Start:
     bound = lp.objective
     lb, ub = sp.col_lb.copy(), sp.col_ub.copy()
-    _fix(lb, ub, _rounded_choices(sp, lp.x))
-    fixed = _solve(highs, sp, lb, ub, options)
-    if fixed is None:
+    if fixed:
+        _fix(lb, ub, fixed)
+        lp = _solve(highs, sp, lb, ub, options)
+        if lp is None:
+            return Start(None, None, bound, "the baseline's choices leave no feasible LP")
+    _fix(lb, ub, _rounded_choices(sp, lp.x, lb == ub))
+    placed = _solve(highs, sp, lb, ub, options)
+    if placed is None:
         return Start(None, None, bound, "rounding the LP's sites and placements left no feasible plan")
-    n = sp.family("n")
-    if n is not None and len(n):
-        counts = np.ceil(fixed.x[n.start:n.stop] - N_TINY).clip(min=0)
-        lb[n.start:n.stop] = ub[n.start:n.stop] = np.minimum(counts, sp.col_ub[n.start:n.stop])
-    final = _solve(highs, sp, lb, ub, options)
+    final = _round_counts(highs, sp, placed.x, lb, ub, options)
     if final is None:
         return Start(None, None, bound, "rounding the node counts up broke a cap")
     x = _integral(sp, final.x)
@@ -67,6 +83,40 @@ def mip_start(sp: SparseProgram, options: Callable[[], SolveOptions]) -> Start:
     if not feasible(sp, x):
         return Start(None, None, bound, "the rounded plan violates a row beyond tolerance")
     return Start(x, float(sp.cost @ x + sp.offset), bound, "rounded the LP relaxation")
+
+
+def _round_counts(highs: HighsBackend, sp: SparseProgram, x: np.ndarray, lb, ub, options):
+    """n = ceil(n_LP), then the LP over what is still free. If that breaks a
+    power or node-count cap, the regions whose cap rows ceil overfills take
+    floor(n_LP) instead (the split services move elsewhere), tried once."""
+    n = sp.family("n")
+    if n is None or not len(n):
+        return _solve(highs, sp, lb, ub, options)
+    cols = slice(n.start, n.stop)
+    up = np.minimum(np.ceil(x[cols] - N_TINY).clip(min=0), sp.col_ub[cols])
+    lb[cols] = ub[cols] = up
+    final = _solve(highs, sp, lb, ub, options)
+    if final is not None:
+        return final
+    trial = x.copy()
+    trial[cols] = up
+    over = _overfilled_regions(sp, trial)
+    if not len(over):
+        return None
+    down = np.isin(n.keys["r"], over)
+    up[down] = np.floor(x[cols][down] + N_TINY)
+    lb[cols] = ub[cols] = up
+    return _solve(highs, sp, lb, ub, options)
+
+
+def _overfilled_regions(sp: SparseProgram, x: np.ndarray) -> np.ndarray:
+    act = sp.activity(x)
+    out = []
+    for kind in ("power", "nodes"):
+        for fam in sp.families(kind):
+            rows = np.arange(fam.start, fam.stop)
+            out.append(fam.keys["r"][act[rows] > sp.row_ub[rows] + ROW_TOL])
+    return np.unique(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
 
 
 def _solve(highs: HighsBackend, sp: SparseProgram, lb, ub, options):
@@ -79,13 +129,15 @@ def _solve(highs: HighsBackend, sp: SparseProgram, lb, ub, options):
     return res if res.status is Status.OPTIMAL else None
 
 
-def _rounded_choices(sp: SparseProgram, x: np.ndarray) -> dict[int, float]:
+def _rounded_choices(sp: SparseProgram, x: np.ndarray, pinned: np.ndarray) -> dict[int, float]:
     """Column -> fixed value: sites (open where the LP opens them), and the
-    largest-fraction placement of each job and unsplittable service."""
+    largest-fraction placement of each job and unsplittable service
+    (columns already `pinned` keep their value)."""
     out: dict[int, float] = {}
     op = sp.family("open")
     if op is not None and len(op):
         ids = np.arange(op.start, op.stop)
+        ids = ids[~pinned[ids]]
         out.update(zip(ids.tolist(), (x[ids] > OPEN_TINY).astype(float).tolist()))
     for kind, key in (("y", "j"), ("x", "d")):
         fam = sp.family(kind)

@@ -13,7 +13,7 @@ from typing import Optional
 import numpy as np
 
 from suanli.compiler.ir import Program
-from suanli.solver import heuristics, postsolve
+from suanli.solver import heuristics, postsolve, warm_start
 from suanli.solver.backend import SolveOptions, SolveResult, Status, gap_of, get_backend
 from suanli.solver.extract import state_from_solution
 from suanli.solver.index import Index
@@ -42,6 +42,7 @@ class SolveConfig:
     explain: bool = True
     grace: float = 5.0
     heuristic: bool = True  # the domain MIP start (heuristics.py), HiGHS only
+    start_plan: Optional[dict] = None  # a base plan (JSON dict) to repair into the MIP start (warm_start.py)
 
 
 @dataclass
@@ -68,7 +69,7 @@ def solve_program(program: Program, config: SolveConfig = SolveConfig(), watch: 
             keep = {"keep": True} if backend.NAME == "highs" else {}  # for warm re-runs
             first = backend.solve(sp, opts(), **keep)
         else:
-            first = first_mip_solve(backend, mip, opts, config, watch)
+            first = first_mip_solve(backend, program, mip, opts, config, watch)
         watch.lap("solver", f"{backend.NAME}: {first.status.value}" + _gap_text(first))
         if not first.status.has_solution:
             return _no_plan(program, sp, first, config)
@@ -113,12 +114,14 @@ def _finish_mip(backend, programs: tuple[SparseProgram, SparseProgram], first: S
     return x, shadow
 
 
-def first_mip_solve(backend, mip: SparseProgram, opts, config: SolveConfig, watch: Stopwatch) -> SolveResult:
+def first_mip_solve(backend, program: Program, mip: SparseProgram, opts, config: SolveConfig,
+                    watch: Stopwatch) -> SolveResult:
     """Branch and bound, started (HiGHS) from the domain heuristic's plan.
     If the solver ends without a plan, the heuristic's plan is the answer."""
     if backend.NAME != "highs" or not config.heuristic or not mip.integer.any():
         return backend.solve(mip, opts())
-    start = heuristics.mip_start(mip, opts)
+    fixed = warm_start.fixings(program, mip, config.start_plan) if config.start_plan else None
+    start = heuristics.mip_start(mip, opts, fixed)
     watch.lap("heuristic", _heuristic_text(mip, start))
     first = backend.solve(mip, opts(), start=start.x)
     if start.x is None or first.status is Status.OPTIMAL or (

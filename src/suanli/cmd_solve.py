@@ -94,6 +94,8 @@ def _run(args) -> int:
     watch.lap("imports", "loaded suanli (imports)")
     config = _config(args)
     baseline, limit = _gate_options(args)
+    if baseline is not None:  # the base plan, repaired to this spec, starts the MIP (solver/warm_start.py)
+        config.start_plan = baseline.model_dump(mode="json")
     program = _load(args, watch) if args.format in CI_FORMATS else load_program(args, args.file, watch)
     try:
         outcome = solve_program(program, config, watch)
