@@ -116,6 +116,9 @@ def run_suanli(sp, time_limit: float) -> dict:
         from suanli.solver.highs_backend import _solution
         h.setSolution(_solution(start.x))
     out = run_highs(h, mip.obj_scale, time_limit, t0, trace)
+    if start.bound is not None and out["final_cost"] is not None:  # as solve.py: the tighter bound proven
+        out["final_bound"] = max(out["final_bound"], start.bound * mip.obj_scale)
+        out["final_gap"] = abs(out["final_cost"] - out["final_bound"]) / abs(out["final_cost"])
     return {"variant": "suanli", "heuristic_s": t_h, "heuristic": start.message,
             "heuristic_cost": None if start.x is None else start.objective * mip.obj_scale, **out}
 

@@ -124,12 +124,22 @@ def first_mip_solve(backend, program: Program, mip: SparseProgram, opts, config:
     start = heuristics.mip_start(mip, opts, fixed)
     watch.lap("heuristic", _heuristic_text(mip, start))
     first = backend.solve(mip, opts(), start=start.x)
-    if start.x is None or first.status is Status.OPTIMAL or (
-            first.status.has_solution and _no_worse(mip, first.objective, start.objective)):
-        return first
-    bound = first.bound if first.bound is not None and np.isfinite(first.bound) else start.bound
-    return SolveResult(Status.FEASIBLE, x=start.x, objective=start.objective, bound=bound,
-                       gap=gap_of(start.objective, bound), message="the heuristic's plan")
+    bound = _best_bound(mip, first.bound, start.bound)
+    beaten = first.status is Status.FEASIBLE and not _no_worse(mip, first.objective, start.objective or 0.0)
+    if start.x is not None and (not first.status.has_solution or beaten):
+        first = SolveResult(Status.FEASIBLE, x=start.x, objective=start.objective, message="the heuristic's plan")
+    if first.status is Status.FEASIBLE and bound is not None:  # stopped early: the best bound proven
+        first.bound, first.gap = bound, gap_of(first.objective, bound)
+    return first
+
+
+def _best_bound(sp: SparseProgram, *bounds) -> Optional[float]:
+    """The tightest valid bound: the solver's, or the heuristic's LP relaxation
+    (valid too; HiGHS stopped inside its root has only a trivial bound)."""
+    ok = [b for b in bounds if b is not None and np.isfinite(b)]
+    if not ok:
+        return None
+    return max(ok) if sp.sense == "minimize" else min(ok)
 
 
 def _no_worse(sp: SparseProgram, value: float, reference: float, rel: float = 1e-9) -> bool:
