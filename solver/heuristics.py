@@ -134,16 +134,20 @@ def _ceil_counts(sp: SparseProgram, x: np.ndarray) -> np.ndarray:
 
 
 def _round_counts(lps: WarmLP, x: np.ndarray, lb: np.ndarray, ub: np.ndarray):
-    """n = ceil(n_LP), then the LP over what is still free. If that breaks a
-    cap (power, max_nodes), a small MIP picks each n in [floor, ceil] of the
-    LP's (sites and placements fixed, so it has only those choices)."""
+    """When ceil(n_LP) with the LP's fractions is no plan: ceil(n_LP), but
+    floor(n_LP) in the regions whose power or node cap ceil overfills, and
+    the LP over the split fractions; if that fails too, a small MIP picks each n in
+    [floor, ceil] of the LP's (sites and placements fixed: only those choices)."""
     sp, n = lps.sp, lps.sp.family("n")
     if n is None or not len(n):
         return lps.solve(lb, ub)
     cols = slice(n.start, n.stop)
     lo = np.minimum(np.floor(x[cols] + N_TINY).clip(min=0), sp.col_ub[cols])
     hi = np.minimum(np.ceil(x[cols] - N_TINY).clip(min=0), sp.col_ub[cols])
-    lb[cols] = ub[cols] = hi
+    trial = x.copy()
+    trial[cols] = hi
+    down = np.isin(n.keys["r"], _overfilled_regions(sp, trial))
+    lb[cols] = ub[cols] = np.where(down, lo, hi)  # the split fractions move to fit
     final = lps.solve(lb, ub, cold=True)
     if final is not None:
         return final
@@ -153,6 +157,17 @@ def _round_counts(lps: WarmLP, x: np.ndarray, lb: np.ndarray, ub: np.ndarray):
         return None
     lb[cols] = ub[cols] = counts
     return lps.solve(lb, ub, cold=True)
+
+
+def _overfilled_regions(sp: SparseProgram, x: np.ndarray) -> np.ndarray:
+    """Regions whose power or node-count cap row x breaks."""
+    act = sp.activity(x)
+    out = [np.zeros(0, dtype=np.int64)]
+    for kind in ("power", "nodes"):
+        for fam in sp.families(kind):
+            rows = np.arange(fam.start, fam.stop)
+            out.append(fam.keys["r"][act[rows] > sp.row_ub[rows] + ROW_TOL])
+    return np.unique(np.concatenate(out))
 
 
 def _counts_mip(sp: SparseProgram, lb, ub, options) -> Optional[np.ndarray]:
