@@ -23,6 +23,18 @@ def num(v: Optional[float]) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def text_width(text: str) -> int:
+    """Columns a terminal gives the text: CJK characters take two (wcwidth)."""
+    from wcwidth import wcswidth
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)  # control characters: count code points
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - text_width(text))
+
+
 def _table(title: str, headers: list[str], rows: list[list[str]], md: bool) -> list[str]:
     if not rows:
         return []
@@ -30,8 +42,8 @@ def _table(title: str, headers: list[str], rows: list[list[str]], md: bool) -> l
         out = [f"### {title}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
         return out + [""]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    widths = [max(text_width(h), *(text_width(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    line = lambda cells: "  ".join(pad(c, w) for c, w in zip(cells, widths)).rstrip()
     return [title, line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows] + [""]
 
 
@@ -56,8 +68,8 @@ def _summary(plan: Plan, md: bool) -> list[str]:
                  ["carbon", f"{num(plan.carbon_tco2)} tCO2"]]
     if md:
         return [f"- **{k}**: {v}" for k, v in rows] + [""]
-    width = max(len(k) for k, _ in rows)
-    return [f"{k.ljust(width)}  {v}" for k, v in rows] + [""]
+    width = max(text_width(k) for k, _ in rows)
+    return [f"{pad(k, width)}  {v}" for k, v in rows] + [""]
 
 
 def _costs(plan: Plan, md: bool) -> list[str]:
