@@ -184,10 +184,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variants", default="suanli,highs-mps,highs-mps-6")
     ap.add_argument("--best-known", action="append", default=[], metavar="FILE=COST",
                     help="a cost known from a longer run (spec file name = cost)")
+    ap.add_argument("--lp-only", action="store_true",
+                    help="only the LP bounds (deterministic): §6 with one large site M, §6, §6 + site_use")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--markdown", help="write the table here")
     args = ap.parse_args(argv)
     best = {k: float(v) for k, v in (b.split("=", 1) for b in args.best_known)}
+    if args.lp_only:
+        for spec in args.specs:
+            program = load(spec)
+            sp = lower(program)
+            bounds = {"big_M": lp_value(lower(program, tight=False))[0], "section6": lp_value(sp)[0],
+                      "site_use": lp_value(with_site_use(sp))[0]}
+            print(json.dumps({"spec": spec, **bounds}))
+        return 0
     results = []
     for spec in args.specs:
         results.append(bench_spec(spec, args.time_limit, args.variants.split(",")))
