@@ -12,8 +12,10 @@ every improving solution, until the time limit:
   as MIP start, then branch and bound;
 - `highs-mps`: raw HiGHS on the MPS `suanli solve --write-mps` exports (the
   same strengthened program, no MIP start);
-- `highs-mps-§6`: raw HiGHS on the program of §6 alone (no site_use rows):
-  what a user exporting the MPS got before the rows existed.
+- `highs-mps-6`: raw HiGHS on the program of §6 alone (no site_use rows):
+  what a user exporting the MPS got before the rows existed;
+- `scip-mps` (with `--variants ...,scip-mps`; `pip install pyscipopt`, bench
+  only): SCIP on the same MPS as `highs-mps`, one thread.
 
 Columns: LP bound (the strengthened LP relaxation) and the §6 LP's value and
 time (`--relax`); time to the first feasible plan and its cost / LP bound;
@@ -135,6 +137,44 @@ def run_mps(sp, time_limit: float, label: str) -> dict:
         return {"variant": label, **run_highs(h, sp.obj_scale, time_limit, t0, Trace(t0, sp.obj_scale))}
 
 
+def run_scip(sp, time_limit: float) -> dict:
+    """SCIP (pyscipopt, bench-only: bench/requirements.txt) on the same MPS, one thread."""
+    from pyscipopt import SCIP_EVENTTYPE, Eventhdlr, Model
+
+    class Watch(Eventhdlr):
+        def eventinit(self):
+            self.model.catchEvent(SCIP_EVENTTYPE.BESTSOLFOUND | SCIP_EVENTTYPE.NODESOLVED, self)
+
+        def eventexec(self, event):
+            m = self.model
+            if m.getNSols() > 0:
+                best = m.getSolObjVal(m.getBestSol())
+                if abs(best) < 1e19:
+                    trace.found(best)
+                    trace.bound_check(best, m.getDualbound())
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "program.mps")
+        write_model(sp, path, "mps")
+        m = Model()
+        m.hideOutput()
+        m.readProblem(path)
+    m.setParam("limits/time", float(time_limit))
+    m.setParam("parallel/maxnthreads", 1)
+    t0 = time.perf_counter()
+    trace = Trace(t0, sp.obj_scale)
+    m.includeEventhdlr(Watch(), "gapwatch", "first plan and 1% gap")
+    m.optimize()
+    has = m.getNSols() > 0
+    return {"variant": "scip-mps", "wall_s": time.perf_counter() - t0,
+            "final_gap": float(m.getGap()) if has else None,
+            "final_cost": float(m.getObjVal()) * sp.obj_scale if has else None,
+            "final_bound": float(m.getDualbound()) * sp.obj_scale,
+            "first_s": trace.first[0] if trace.first else None,
+            "first_cost": trace.first[1] if trace.first else None,
+            "gap_1pct_s": trace.gap_at, "nodes": int(m.getNNodes())}
+
+
 def bench_spec(path: str, time_limit: float, variants: list[str]) -> dict:
     program = load(path)
     sp = lower(program)
@@ -149,6 +189,8 @@ def bench_spec(path: str, time_limit: float, variants: list[str]) -> dict:
             runs.append(run_mps(strong, time_limit, v))
         elif v == "highs-mps-6":
             runs.append(run_mps(sp, time_limit, v))
+        elif v == "scip-mps":
+            runs.append(run_scip(strong, time_limit))
     return {"spec": path, "integers": int(sp.integer.sum()), "site_use_rows": strong.nrow - sp.nrow,
             "lp6": lp6, "lp6_s": lp6_s, "lp_strong": lps, "lp_strong_s": lps_s, "runs": runs}
 
