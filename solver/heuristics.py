@@ -56,7 +56,7 @@ def mip_start(sp: SparseProgram, options: Callable[[], SolveOptions],
     lps = WarmLP(sp, options)
     lp = lps.solve(sp.col_lb, sp.col_ub)
     if lp is None:
-        return Start(None, None, None, "the LP relaxation was not solved in time")
+        return Start(None, None, None, f"the LP relaxation ended {lps.status}")
     if fixed:
         start = _round(lps, lp, fixed)
         if start.x is not None:
@@ -75,11 +75,13 @@ class WarmLP:
     def __init__(self, sp: SparseProgram, options: Callable[[], SolveOptions]):
         self.sp, self.options, self.model = sp, options, None
         self.highs = HighsBackend()
+        self.status = "unsolved"  # the last solve's status, for messages
 
     def solve(self, lb: np.ndarray, ub: np.ndarray, cold: bool = False):
         """`cold`: from scratch with presolve, the model kept as it was."""
         opts = self.options()
         if opts.time_limit is not None and opts.time_limit <= 0:
+            self.status = "at the time limit"
             return None
         lp_opts = SolveOptions(time_limit=opts.time_limit, threads=opts.threads, seed=opts.seed, grace=opts.grace)
         if cold:
@@ -93,6 +95,8 @@ class WarmLP:
             ids = np.arange(self.sp.ncol, dtype=np.int32)
             self.model.changeColsBounds(self.sp.ncol, ids, np.clip(lb, -1e30, 1e30), np.clip(ub, -1e30, 1e30))
             res = self.highs.resolve(self.model, self.sp, lp_opts)
+        stopped = {"time_limit": "at the time limit", "feasible": "at the time limit"}
+        self.status = stopped.get(res.status.value, res.status.value)
         return res if res.status is Status.OPTIMAL else None
 
 

@@ -204,3 +204,19 @@ def test_milp_optimum_unchanged_by_the_rows_and_the_start():
     plain = solve_program(program, SolveConfig(gap=1e-9, heuristic=False))
     assert with_rows.violations == [] and plain.violations == []
     assert with_rows.plan.objective == pytest.approx(plain.plan.objective, rel=1e-9)
+
+
+def test_same_spec_same_bytes_with_the_heuristic(small, tmp_path):
+    outs = []
+    for k in range(2):
+        path = tmp_path / f"plan{k}.json"
+        done = suanli("solve", small, "--gap", "1e-2", "--format", "json", "-o", path)
+        assert done.returncode == 0, done.stderr
+        outs.append(path.read_bytes())
+    assert outs[0] == outs[1]
+
+
+def test_infeasible_spec_says_why_there_is_no_start():
+    done = suanli("solve", ROOT / "tests" / "fixtures" / "east-west-infeasible.spec", "--progress")
+    assert done.returncode == 3
+    assert "heuristic: no MIP start (the LP relaxation ended infeasible)" in done.stderr
