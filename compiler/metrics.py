@@ -23,7 +23,8 @@ NAMED_METRICS = {
     "energy": ENERGY, "renewable_energy": ENERGY, "carbon": CARBON,
 }
 CALL_METRICS = {
-    "nodes": units.RATIO, "compute": units.RATE, "storage": units.DATA, "power": units.POWER,
+    "nodes": units.RATIO, "compute": units.RATE, "storage": units.DATA, "memory": units.DATA,
+    "power": units.POWER,
     "served": units.RATIO, "utilization": units.RATIO, "latency": units.TIME,
     "energy": ENERGY, "renewable_energy": ENERGY, "carbon": CARBON,
 }

@@ -82,13 +82,15 @@ def _costs(plan: Plan, md: bool) -> list[str]:
 
 def _regions(plan: Plan, md: bool) -> list[str]:
     rows = []
+    memory = any(r.memory_tb is not None for r in plan.regions)  # §9: a column only for specs with memory
     for r in plan.regions:
         nodes = ", ".join(f"{t}={num(v)}" for t, v in sorted(r.nodes.items())) or "-"
         util = ", ".join(f"{c}={num(v)}" for c, v in sorted(r.utilization.items())) or "-"
         rows.append([r.name, _open(r), nodes, num(r.power_mw), num(r.energy_mwh),
-                     num(r.compute_tflops), num(r.storage_tb), util])
+                     num(r.compute_tflops), num(r.storage_tb)]
+                    + ([num(r.memory_tb)] if memory else []) + [util])
     return _table("Regions", ["region", "open", "nodes", "power MW", "energy MWh", "compute TFLOPS",
-                              "storage TB", "utilization"], rows, md)
+                              "storage TB"] + (["memory TB"] if memory else []) + ["utilization"], rows, md)
 
 
 def _open(r) -> str:
@@ -100,16 +102,24 @@ def _open(r) -> str:
 
 
 def _demands(plan: Plan, md: bool) -> list[str]:
+    backups = any(d.backups is not None for d in plan.demands)  # §9: a column only for specs with backups
+    derived = any(d.compute_tflops is not None for d in plan.demands)
     rows = [[d.name, ", ".join(f"{r}={num(v)}" for r, v in sorted(d.regions.items())) or "-",
-             num(d.latency_ms)] for d in plan.demands]
-    return _table("Demands", ["demand", "served in (fraction)", "latency ms"], rows, md)
+             num(d.latency_ms)] + ([num(d.compute_tflops)] if derived else [])
+            + ([", ".join(d.backups or []) or "-"] if backups else []) for d in plan.demands]
+    return _table("Demands", ["demand", "served in (fraction)", "latency ms"]
+                  + (["compute TFLOPS (2·params·token_rate)"] if derived else [])
+                  + (["backups"] if backups else []), rows, md)
 
 
 def _jobs(plan: Plan, md: bool) -> list[str]:
     if any(j.placements is not None for j in plan.jobs):
         return _relaxed_jobs(plan, md)
-    rows = [[j.name, j.region or "-", j.node_type or "-", num(j.nodes), num(j.runtime_h)] for j in plan.jobs]
-    return _table("Jobs", ["job", "region", "node type", "nodes", "runtime h"], rows, md)
+    derived = any(j.work_pflop is not None for j in plan.jobs)  # §9: jobs sized as 6·params·tokens
+    rows = [[j.name, j.region or "-", j.node_type or "-", num(j.nodes), num(j.runtime_h)]
+            + ([num(j.work_pflop)] if derived else []) for j in plan.jobs]
+    return _table("Jobs", ["job", "region", "node type", "nodes", "runtime h"]
+                  + (["work PFLOP (6·params·tokens)"] if derived else []), rows, md)
 
 
 def _relaxed_jobs(plan: Plan, md: bool) -> list[str]:

@@ -65,15 +65,16 @@ def cost_table(plan: dict) -> str:
 
 def regions_table(plan: dict, context: ReportContext) -> str:
     rows = []
+    memory = any("memory_tb" in r for r in plan.get("regions", []))  # §9: a column only for specs with memory
     for r in plan.get("regions", []):
         facts = context.facts(r["name"])
         nodes = ", ".join(f"{t}={num(v)}" for t, v in sorted((r.get("nodes") or {}).items())) or "-"
         name = e(r["name"]) + (f'<br><span class="label">{e(facts.label)}</span>' if facts.label else "")
         rows.append([name, "yes" if r.get("open") else "no", e(nodes), n(r.get("compute_tflops")),
-                     n(r.get("storage_tb")), n(r.get("power_mw")), n(facts.power_cap_mw),
-                     n(facts.carbon_g_per_kwh)])
-    return table(["region", "open", "nodes", "compute TFLOPS", "storage TB", "power MW", "cap MW",
-                  "gCO2/kWh"], rows, numeric_from=3)
+                     n(r.get("storage_tb"))] + ([n(r.get("memory_tb"))] if memory else [])
+                    + [n(r.get("power_mw")), n(facts.power_cap_mw), n(facts.carbon_g_per_kwh)])
+    return table(["region", "open", "nodes", "compute TFLOPS", "storage TB"] + (["memory TB"] if memory else [])
+                 + ["power MW", "cap MW", "gCO2/kWh"], rows, numeric_from=3)
 
 
 def links_table(plan: dict) -> str:
@@ -88,6 +89,8 @@ def placements_table(plan: dict) -> str:
                                          or "-"), n(d.get("latency_ms"))] for d in plan.get("demands", [])]
     rows += [[e("job " + j["name"]), e(f"{j.get('region') or '-'} × {num(j.get('nodes'))} {j.get('node_type') or ''}"),
               n(j.get("latency_ms"))] for j in plan.get("jobs", [])]
+    rows += [[e("backups of " + d["name"]), e(", ".join(d["backups"])), "-"]  # §9 copies
+             for d in plan.get("demands", []) if d.get("backups")]
     return table(["workload", "served in", "latency ms"], rows, numeric_from=2)
 
 
