@@ -112,6 +112,12 @@ def _round(lps: WarmLP, lp, fixed) -> Start:
     placed = lps.solve(lb, ub)
     if placed is None:
         return Start(None, None, bound, "rounding the LP's sites and placements left no feasible plan")
+    copies = _rounded_backups(sp, placed.x)
+    if copies:  # §9: with the primary placements fixed, each demand's K largest backup fractions
+        _fix(lb, ub, copies)
+        placed = lps.solve(lb, ub)
+        if placed is None:
+            return Start(None, None, bound, "rounding the backup copies left no feasible plan")
     x = _ceil_counts(sp, placed.x)
     if not feasible(sp, x):  # a cap or a require: choose the counts, then the split fractions
         final = _round_counts(lps, placed.x, lb, ub)
@@ -213,6 +219,23 @@ def _rounded_choices(sp: SparseProgram, x: np.ndarray, pinned: np.ndarray) -> di
         chosen[order[first]] = 1.0
         out.update(zip(ids.tolist(), chosen.tolist()))
     return out
+
+
+def _rounded_backups(sp: SparseProgram, x: np.ndarray) -> dict[int, float]:
+    """Backup columns z[d,b] (binary, sum_b z = K per demand): the K = round(sum)
+    largest LP fractions of each demand to 1 (ties: the first column), the rest 0."""
+    fam = sp.family("z")
+    if fam is None or not len(fam):
+        return {}
+    ids = np.arange(fam.start, fam.stop)
+    group = fam.keys["d"]
+    order = np.lexsort((ids, -x[ids], group))
+    want = np.round(np.bincount(group, weights=x[ids]))
+    starts = np.searchsorted(group[order], group[order], "left")
+    rank = np.arange(len(order)) - starts
+    chosen = np.zeros(len(ids))
+    chosen[order[rank < want[group[order]]]] = 1.0
+    return dict(zip(ids.tolist(), chosen.tolist()))
 
 
 def _fix(lb: np.ndarray, ub: np.ndarray, values: dict[int, float]) -> None:

@@ -1,10 +1,11 @@
 """Valid inequalities that tighten the MILP's LP relaxation (not §6 rows).
 
-`site_use`: x[d,r] <= open[r] and y[j,r,t] <= open[r], one row per placement
-column in a region with a site column, wherever the placement needs nodes
-there: a service column that sits in a compute or storage row (its demand
-has compute or storage, so a fraction of it in r needs capacity of nodes in
-r) and every job column (its parallel row needs N >= 1 nodes in r). Any
+`site_use`: x[d,r] <= open[r] and y[j,r,t] <= open[r] (and z[d,b] <= open[b]
+for backup copies, §9), one row per placement column in a region with a site
+column, wherever the placement needs nodes there: a service or backup column
+that sits in a compute, storage or memory row (a fraction of it in r needs
+capacity of nodes in r) and every job column (its parallel row needs N >= 1
+nodes in r). Any
 placement > 0 then needs n[r,t] >= 1 for some t, so open[r] = 1 by the site
 row: every integer plan satisfies the row, and no integer plan is cut off.
 
@@ -24,7 +25,7 @@ import numpy as np
 from suanli.solver.sparse import Family, SparseProgram
 
 KIND = "site_use"
-NEEDS_NODES = ("compute", "storage", "parallel")  # rows whose capacity is nodes in the column's region
+NEEDS_NODES = ("compute", "storage", "memory", "parallel")  # rows whose capacity is nodes in the column's region
 
 
 def site_use_columns(sp: SparseProgram) -> tuple[np.ndarray, np.ndarray]:
@@ -37,7 +38,7 @@ def site_use_columns(sp: SparseProgram) -> tuple[np.ndarray, np.ndarray]:
     open_col[op.keys["r"]] = np.arange(op.start, op.stop)
     needs = _columns_in_rows(sp, NEEDS_NODES)
     cols, opens = [], []
-    for kind in ("x", "y"):
+    for kind in ("x", "y", "z"):  # z: a backup copy's storage (§9)
         fam = sp.family(kind)
         if fam is None or not len(fam):
             continue
