@@ -220,3 +220,10 @@ def test_infeasible_spec_says_why_there_is_no_start():
     done = suanli("solve", ROOT / "tests" / "fixtures" / "east-west-infeasible.spec", "--progress")
     assert done.returncode == 3
     assert "heuristic: no MIP start (the LP relaxation ended infeasible)" in done.stderr
+
+
+def test_backup_copies_are_rounded_into_the_start():
+    done = suanli("solve", ROOT / "specs" / "hubs-2027.spec", "--progress", "--format", "json")
+    assert done.returncode in (0, 1), done.stderr
+    assert "heuristic: rounded the LP relaxation" in done.stderr
+    assert json.loads(done.stdout)["status"] == "optimal"
