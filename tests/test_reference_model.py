@@ -11,11 +11,12 @@ from hypothesis import HealthCheck, given, settings
 
 import reference_model
 from clirun import ROOT, suanli
+from solver_fixtures import ORLIB as ORLIB_ROOT
 from suanli.compiler import units
 from suanli.testing import specs
 
 REL = 1e-6
-ORLIB = Path("/work/shared/orlib/specs")
+ORLIB = ORLIB_ROOT / "specs"
 FIXTURES = ROOT / "tests" / "fixtures" / "reference"
 EXAMPLES = sorted((ROOT / "specs").glob("*.spec"))
 
@@ -71,7 +72,6 @@ def test_the_tie_break_by_names_decides_feasibility(tmp_path):
     assert_agree(moved)
 
 
-@pytest.mark.skipif(not ORLIB.is_dir(), reason="the shared OR-Library specs are not on this machine")
 @pytest.mark.parametrize("name", ["cap41.spec"])
 def test_reference_reaches_the_published_orlib_optimum(name):
     """A check of the reference itself against a benchmark nobody here wrote."""
