@@ -83,21 +83,13 @@ def build(spec, program_class, relax: bool = False):
     """(prob, objective expression, trivially infeasible?) of the build-out."""
     first, last = spec.settings["years"]
     years = list(range(first, last + 1))
-    rate = num(spec.settings, "discount_rate")
     prob = pulp.LpProblem("reference_years", pulp.LpMinimize)
     base = program_class(grown(spec, 0, first, first), relax)  # for the buildable (r, t) pairs only
-    cat = "Continuous" if relax else "Integer"
-    b = {(r, t, y): pulp.LpVariable(f"b_{r}_{t}_{y}", 0, None, cat) for (r, t) in base.n for y in years}
-    for (r, t, y), var in b.items():  # nothing is built before the type is available
-        if "available" in spec.nodes[t] and y < int(spec.nodes[t]["available"].value):
-            prob += var == 0
-    opened = {(r, y): pulp.LpVariable(f"open_{r}_{y}", cat="Binary") for r in base.open for y in years}
-    for r in base.open:
-        for y in years[1:]:
-            prob += opened[r, y] >= opened[r, y - 1]
+    b, opened = _build_variables(spec, prob, base, years, relax)
+    rate = num(spec.settings, "discount_rate")
+    life = {t: round(num(spec.nodes[t], "lifetime", YEAR) / YEAR) for t in spec.nodes}
     progs, totals = [], {}
     for k, y in enumerate(years):
-        life = {t: round(num(spec.nodes[t], "lifetime", YEAR) / YEAR) for t in spec.nodes}
         n = {(r, t): pulp.lpSum(b[r, t, q] for q in years if q <= y and y - q < life[t]) for (r, t) in base.n}
         prog = program_class(grown(spec, k, y, first), relax, year=(prob, f"_{y}", n,
                                                                        {r: opened[r, y] for r in base.open}))
@@ -107,15 +99,36 @@ def build(spec, program_class, relax: bool = False):
             num(at_year(spec.nodes[t], q), "capex") / life[t] * b[r, t, q]
             for (r, t) in base.n for q in years if q <= y and y - q < life[t])
         prog.cost = pulp.lpSum(prog.parts.values())
-        factor = 1 / (1 + rate) ** k
         for part, expr in prog.parts.items():
-            totals.setdefault(f"cost.{part}", []).append(factor * expr)
+            totals.setdefault(f"cost.{part}", []).append(expr / (1 + rate) ** k)
         totals.setdefault("energy", []).append(pulp.lpSum(prog.energy.values()))
         totals.setdefault("carbon", []).append(prog.carbon)
         totals.setdefault("renewable_energy", []).append(prog.named("renewable_energy"))
         progs.append(prog)
     names = {k: pulp.lpSum(v) for k, v in totals.items()}
     names["cost"] = pulp.lpSum(names[f"cost.{p}"] for p in progs[0].parts)
+    view = _statements(spec, prob, names, progs, first)
+    obj = spec.objective
+    objective = names["cost"] if obj is None else view.expr(obj.expr, {})[1]
+    return prob, objective, any(p.trivially_infeasible for p in progs)
+
+
+def _build_variables(spec, prob, base, years, relax):
+    """b[r,t,y] (0 before `available`) and open[r,y] (once open, stays open)."""
+    cat = "Continuous" if relax else "Integer"
+    b = {(r, t, y): pulp.LpVariable(f"b_{r}_{t}_{y}", 0, None, cat) for (r, t) in base.n for y in years}
+    for (r, t, y), var in b.items():
+        if "available" in spec.nodes[t] and y < int(spec.nodes[t]["available"].value):
+            prob += var == 0
+    opened = {(r, y): pulp.LpVariable(f"open_{r}_{y}", cat="Binary") for r in base.open for y in years}
+    for r in base.open:
+        for y in years[1:]:
+            prob += opened[r, y] >= opened[r, y - 1]
+    return b, opened
+
+
+def _statements(spec, prob, names, progs, first) -> Totals:
+    """Per-year statements hold in every year; totals once; `at Y` in year Y."""
     view = Totals(spec, prob, names)
     view.progs, view.first = progs, first
     for prog in progs:
@@ -123,9 +136,7 @@ def build(spec, program_class, relax: bool = False):
     for st in spec.statements:
         for target in progs if _per_year(st) and not _has_at(st) else [view]:
             target.statement(st, {})
-    obj = spec.objective
-    objective = names["cost"] if obj is None else view.expr(obj.expr, {})[1]
-    return prob, objective, any(p.trivially_infeasible for p in progs)
+    return view
 
 
 def _has_at(st) -> bool:
