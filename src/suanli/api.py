@@ -129,7 +129,7 @@ def solve(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence
           relax: bool = False, threads: int = 1, base: Optional[str] = None,
           max_bytes: Optional[int] = None, tie_break: bool = True, write_lp: Optional[str] = None,
           write_mps: Optional[str] = None, progress: bool = False, stopwatch: Stopwatch = SILENT,
-          started: Optional[float] = None, near_request=None):
+          started: Optional[float] = None, near_request=None, start_plan=None):
     """Compile, solve and verify `spec`; return its `Plan` (what `suanli solve` prints).
 
     `spec` may also be a compiled program (`suanli.api.load`); the compile
@@ -145,6 +145,8 @@ def solve(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence
     compiling counts against it too. `near_request` (a
     `suanli.solver.near_optimal.NearRequest`, with a program compiled with
     `near=`) adds near-optimal ranges and alternatives (`--near-optimal`).
+    `start_plan` (a Plan or its JSON dict, e.g. the base branch's plan) is
+    repaired to this spec and starts the MIP (`--baseline`; solver/warm_start.py).
     """
     from suanli.compiler.ir import Program
     from suanli.solver.solve import SolveConfig, solve_program
@@ -152,7 +154,9 @@ def solve(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence
     config = SolveConfig(solver=solver, time_limit=time_limit, gap=DEFAULT_GAP if gap is None else gap,
                          threads=threads, relax=relax, write_lp=write_lp, write_mps=write_mps,
                          progress=progress, tie_break=tie_break,
-                         started=time.perf_counter() if started is None else started)
+                         started=time.perf_counter() if started is None else started,
+                         start_plan=start_plan.model_dump(mode="json") if hasattr(start_plan, "model_dump")
+                         else start_plan)
     _check_options(config)
     program = spec if isinstance(spec, Program) else load(
         spec, scenario=scenario, overrides=overrides, max_bytes=max_bytes, base=base, stopwatch=stopwatch)

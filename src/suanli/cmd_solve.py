@@ -103,12 +103,10 @@ def _run(args) -> int:
     watch.lap("imports", "loaded suanli (imports)")
     _check_args(args)
     baseline, limit = _gate_options(args)
-    if baseline is not None:  # the base plan, repaired to this spec, starts the MIP (solver/warm_start.py)
-        config.start_plan = baseline.model_dump(mode="json")
     near = near_request(args)
     program = _load(args, watch)
     check_outputs(args.output, args.save_plan, args.write_lp, args.write_mps)
-    plan, code = _solve(program, args, watch, near)
+    plan, code = _solve(program, args, watch, near, baseline)
     budget = None
     if baseline is not None:
         plan, code, budget = _gate(plan, code, baseline, limit)
@@ -119,7 +117,7 @@ def _run(args) -> int:
     return code
 
 
-def _solve(program, args, watch, near=None):
+def _solve(program, args, watch, near=None, baseline=None):
     """(plan, exit code): the API's plan, or the plan its error carries, reported on stderr."""
     from suanli import api
     from suanli.errors import Infeasible, NoPlan
@@ -131,7 +129,9 @@ def _solve(program, args, watch, near=None):
         plan = api.solve(program, solver=args.solver, time_limit=args.time_limit, gap=args.gap, relax=args.relax,
                          threads=args.threads, tie_break=args.tie_break, write_lp=args.write_lp,
                          write_mps=args.write_mps, progress=progress_wanted(args.progress), stopwatch=watch,
-                         started=watch.start, near_request=near)  # --time-limit covers the whole command
+                         started=watch.start,  # --time-limit covers the whole command
+                         near_request=near,
+                         start_plan=baseline)  # the base plan, repaired to this spec, starts the MIP
     except Infeasible as exc:
         _say_infeasible(exc)
         return exc.plan, EXIT_INFEASIBLE
