@@ -22,6 +22,7 @@ from suanli.compiler.emit_ir import (emit_jobs, emit_links, emit_nodes, emit_pat
 from suanli.compiler.expand_statements import StatementExpander, objective
 from suanli.compiler.metrics import MetricEvaluator
 from suanli.compiler.resolve_imports import DEFAULT_MAX_BYTES, resolve_imports
+from suanli.compiler.robust_setting import robust_setting
 from suanli.diagnostics import CompileError, Diagnostic, DiagnosticBag, Severity
 from suanli.stopwatch import SILENT, Stopwatch
 
@@ -48,7 +49,10 @@ def compile_spec(path: str, scenario: str | None = None, overrides=(),
     decls = collect_names(sources.modules, diags)
     override_map = apply_scenario(decls, scenario, list(overrides), diags)
     world = build_entities(decls, override_map, diags)
+    robust = robust_setting(decls, override_map, world.evaluator, diags)
     program = _emit(world, decls, path, scenario, diags)
+    if program is not None and robust:
+        program = program.model_copy(update={"settings": program.settings.model_copy(update={"robust": robust})})
     result = diags.sorted()
     if program is not None:
         watch.lap("compile", f"compiled: {len(program.regions)} regions, {len(program.node_types)} node types, "

@@ -21,6 +21,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--time-limit", type=float, default=None, metavar="S", help="wall-clock limit per solve")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     add_compile_options(parser)
+    from suanli.robust_cli import add_robust_options
+    add_robust_options(parser, objective=False)
 
 
 def run(args) -> int:
@@ -28,9 +30,15 @@ def run(args) -> int:
     from suanli.solver.cli_common import EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_OK, CommandError, load_program
     from suanli.solver.explain import explain_program
 
+    from suanli.robust_cli import explain_robust, robust_names
+
     try:
         program = load_program(args, args.file)
+        if names := robust_names(args, program):  # §10: which scenario makes it infeasible
+            return explain_robust(args, None if args.scenario else program, names)
     except CommandError as exc:
+        if str(exc):
+            print(str(exc), file=sys.stderr)
         return exc.code
     status, items = explain_program(program, args.time_limit)
     code = {Status.INFEASIBLE: EXIT_INFEASIBLE, Status.OPTIMAL: EXIT_OK, Status.FEASIBLE: EXIT_OK}.get(

@@ -53,6 +53,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--no-tie-break", dest="tie_break", action="store_false",
                         help="skip the second, tie-breaking solve (faster; equal-cost plans may vary)")
     add_compile_options(parser)
+    from suanli.robust_cli import add_robust_options
+    add_robust_options(parser)
 
 
 def _config(args):
@@ -95,6 +97,9 @@ def _run(args) -> int:
     config = _config(args)
     baseline, limit = _gate_options(args)
     program = _load(args, watch) if args.format in CI_FORMATS else load_program(args, args.file, watch)
+    from suanli.robust_cli import robust_names, run_solve
+    if names := robust_names(args, program):  # §10: one build for several scenarios
+        return run_solve(args, config, watch, None if args.scenario else program, names)
     try:
         outcome = solve_program(program, config, watch)
     except OSError as exc:  # --write-lp / --write-mps

@@ -24,7 +24,11 @@ def run(args) -> int:
     from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, CommandError, load_program
     from suanli.solver.verify import verify
 
+    from suanli.robust_cli import is_robust_file, verify_robust
+
     try:
+        if is_robust_file(args.plan):  # §10: one sub-plan per scenario
+            return verify_robust(args)
         plan = _read_plan(args.plan)
         program = load_program(args, args.file)
     except CommandError as exc:
