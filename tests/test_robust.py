@@ -144,3 +144,10 @@ def test_a_shared_build_may_need_more_nodes_than_one_scenario_could_use():
     _, robust = solve_json("--robust", "base,growth")
     assert robust["objective"] == growth["objective"]
     assert {b["region"]: b["nodes"] for b in robust["builds"]} == {"east": {}, "west": {"cpu": 120}}
+
+
+def test_the_readme_shows_the_robust_plan_it_prints():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "suanli solve specs/features.spec --robust base,price_shock --robust-objective max --format table"
+    shown = readme.split(f"$ {command}\n", 1)[1].split("```", 1)[0]
+    assert suanli(*command.split()[1:]).stdout == shown
