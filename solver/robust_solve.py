@@ -48,20 +48,36 @@ def solve_robust(programs: list[Program], names: list[str], config, objective: s
     with owned_tempdir() as tmp:
         opts = lambda: SolveOptions(time_limit=deadline.remaining(), gap=config.gap, threads=config.threads,
                                     progress=config.progress, grace=config.grace, tmpdir=tmp)
-        first = backend.solve(st.sp, opts())
+        keep = {"keep": True} if st.sp.relaxed and backend.NAME == "highs" else {}  # warm LP re-runs
+        first = backend.solve(st.sp, opts(), **keep)
         if not first.status.has_solution:
+            first.model = None
             out = RobustOutcome(names, first.status, notes=list(st.sp.notes))
             if first.status is Status.INFEASIBLE and config.explain:
                 out.infeasibility = explain_stack(programs, names, st, config.time_limit)
             return out
-        x = first.x
-        if config.tie_break and first.status is Status.OPTIMAL and not deadline.expired():
-            better = postsolve.tie_break(backend, st.sp, first, opts())
-            x = first.x if better is None else better
-        x = postsolve.round_integers(st.sp, x)
-        x = postsolve.polish(st.sp, x, opts(), tie=config.tie_break)
-        x = postsolve.settle_sites(st.sp, x)
+        x = _finish_lp(st, first, opts, config) if st.sp.relaxed else _finish_mip(backend, st, first, opts,
+                                                                                  config, deadline)
     return _report(programs, names, st, x, first, config)
+
+
+def _finish_lp(st: Stack, first, opts, config) -> np.ndarray:
+    """As `solve` does for an LP: warm re-runs for the polish and the optimal-face tie-break."""
+    if first.status is Status.OPTIMAL:
+        x, _ = postsolve.finish_lp(st.sp, first, opts, tie=config.tie_break)
+    else:  # stopped at the limit: the answer as it is
+        x = postsolve.round_integers(st.sp, first.x)
+    first.model = None
+    return postsolve.settle_sites(st.sp, x)
+
+
+def _finish_mip(backend, st: Stack, first, opts, config, deadline) -> np.ndarray:
+    x = first.x
+    if config.tie_break and first.status is Status.OPTIMAL and not deadline.expired():
+        better = postsolve.tie_break(backend, st.sp, first, opts())
+        x = first.x if better is None else better
+    x = postsolve.round_integers(st.sp, x)
+    return postsolve.polish(st.sp, x, opts(), tie=config.tie_break)
 
 
 def _report(programs, names, st: Stack, x: np.ndarray, first, config) -> RobustOutcome:
