@@ -80,6 +80,8 @@ def test_settings_robust_list(tmp_path):
     assert result.returncode == 0 and plan["robust"]["scenarios"] == ["growth", "west_lost"]
     _, chosen = solve_json("--robust", "base", spec=tmp_path / "r.spec")  # the option wins
     assert chosen["robust"]["scenarios"] == ["base"]
+    _, alone = solve_json("--scenario", "growth", spec=tmp_path / "r.spec")  # one scenario: a plain plan
+    assert alone["scenario"] == "growth" and "robust" not in alone
     (tmp_path / "bad.spec").write_text(text.replace("west_lost]", "west_lots]"), encoding="utf-8")
     bad = suanli("solve", tmp_path / "bad.spec")
     assert bad.returncode == 2 and "E0412" in bad.stderr and "west_lost" in bad.stderr

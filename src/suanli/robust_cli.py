@@ -2,7 +2,8 @@
 
 `solve FILE --robust A,B [--robust-objective mean|max]` (or `robust = [A, B]` in
 settings; the option wins): one build for every listed scenario (`base` = the
-base spec). `--set` applies to every scenario; `--scenario` cannot be combined.
+base spec). `--set` applies to every scenario; `--scenario S` with --robust is an error, and
+with settings.robust it asks for S alone (a plain plan, as `sweep` solves each case).
 Exit codes as `solve`: 0 every scenario's mandatory asserts hold; 1 one fails in
 some scenario; 2 invalid; 3 no build serves every scenario (explained per
 scenario on stderr); 4 no plan.
@@ -30,19 +31,20 @@ def add_robust_options(parser, objective: bool = True) -> None:
 
 
 def robust_names(args, program) -> list[str]:
-    """The scenarios of a robust solve: --robust, else settings.robust; [] for a plain solve."""
+    """The scenarios of a robust solve: --robust, else settings.robust; [] for a plain solve.
+    `--scenario S` asks for S alone: with settings.robust it wins (a single plan), with
+    --robust it is an error."""
     text = getattr(args, "robust", None)
-    if text is not None:
-        names = [n.strip() for n in text.split(",")]
-        if not all(names):
-            raise CommandError(f"suanli: --robust `{text}`: write scenario names separated by commas", EXIT_INVALID)
-        names = list(dict.fromkeys(names))
-    else:
-        names = list(program.settings.robust) if program is not None else []
-    if names and getattr(args, "scenario", None):
-        raise CommandError("suanli: --scenario and a robust plan (--robust or settings.robust) "
-                           "cannot be combined: list the scenarios in --robust", EXIT_INVALID)
-    return names
+    if text is None:
+        scenario_asked = getattr(args, "scenario", None)
+        return [] if scenario_asked or program is None else list(program.settings.robust)
+    names = [n.strip() for n in text.split(",")]
+    if not all(names):
+        raise CommandError(f"suanli: --robust `{text}`: write scenario names separated by commas", EXIT_INVALID)
+    if getattr(args, "scenario", None):
+        raise CommandError("suanli: --scenario and --robust cannot be combined: list the scenarios in --robust",
+                           EXIT_INVALID)
+    return list(dict.fromkeys(names))
 
 
 def load_scenarios(args, names: list[str], base=None) -> list:
