@@ -91,16 +91,39 @@ def _shared_block(parts: list[SparseProgram]) -> list[Family]:
 
 
 def _assemble(parts, shared, own_families, colmap, ncol, objective) -> Stack:
+    lb, ub, integer = _col_bounds(parts, colmap, ncol, shared[-1].stop)
+    block, families, rowstart, nrow = _stack_rows(parts, colmap)
+    rows, cols, vals, row_lb, row_ub, row_scale = block
+    scale = max(p.obj_scale for p in parts)
+    cost, offset = _objective_terms(parts, colmap, ncol, scale)
+    indptr, indices, values = to_csr(np.concatenate(rows), np.concatenate(cols), np.concatenate(vals), nrow)
+    sp = SparseProgram(
+        sense=parts[0].sense, cost=np.zeros(ncol), offset=0.0, obj_scale=scale, col_lb=lb, col_ub=ub,
+        integer=integer, row_lb=np.concatenate(row_lb), row_ub=np.concatenate(row_ub),
+        row_scale=np.concatenate(row_scale), indptr=indptr, indices=indices, values=values,
+        col_families=shared + own_families, row_families=families,
+        notes=sorted({note for p in parts for note in p.notes}), relaxed=parts[0].relaxed)
+    sp = _with_objective(sp, cost, offset, objective)
+    return Stack(sp, parts, colmap, rowstart, objective, scale)
+
+
+def _col_bounds(parts, colmap, ncol: int, nshared: int):
+    """Shared columns: the intersection of the scenarios' bounds; integer if any says so."""
     lb, ub, integer = np.zeros(ncol), np.zeros(ncol), np.zeros(ncol, dtype=bool)
-    lb[:shared[-1].stop] = -np.inf
-    ub[:shared[-1].stop] = np.inf
+    lb[:nshared], ub[:nshared] = -np.inf, np.inf
     for part, cmap in zip(parts, colmap):
-        is_shared = cmap < shared[-1].stop
+        is_shared = cmap < nshared
         lb[cmap] = np.where(is_shared, np.maximum(lb[cmap], part.col_lb), part.col_lb)
         ub[cmap] = np.where(is_shared, np.minimum(ub[cmap], part.col_ub), part.col_ub)
         integer[cmap] |= part.integer
-    rows, cols, vals, row_lb, row_ub, row_scale, families, rowstart = [], [], [], [], [], [], [], []
-    base = 0
+    return lb, ub, integer
+
+
+def _stack_rows(parts, colmap):
+    """Every scenario's rows on the stacked columns, its site rows replaced by one shared block:
+    ((rows, cols, vals, row_lb, row_ub, row_scale) lists, families, each scenario's first row, nrow)."""
+    block = tuple([] for _ in range(6))
+    families, rowstart, base = [], [], 0
     for k, (part, cmap) in enumerate(zip(parts, colmap)):
         rowstart.append(base)
         keep = np.ones(part.nrow, dtype=bool)
@@ -109,34 +132,20 @@ def _assemble(parts, shared, own_families, colmap, ncol, objective) -> Stack:
         new_row = np.cumsum(keep) - 1 + base
         entry_rows = part.row_of()
         kept = keep[entry_rows]
-        rows.append(new_row[entry_rows[kept]])
-        cols.append(cmap[part.indices[kept]])
-        vals.append(part.values[kept])
-        row_lb.append(part.row_lb[keep])
-        row_ub.append(part.row_ub[keep])
-        row_scale.append(part.row_scale[keep])
+        for into, piece in zip(block, (new_row[entry_rows[kept]], cmap[part.indices[kept]], part.values[kept],
+                                       part.row_lb[keep], part.row_ub[keep], part.row_scale[keep])):
+            into.append(piece)
         families += [_moved_rows(fam, int(new_row[fam.start]) if len(fam) else base, k)
                      for fam in part.row_families if fam.kind != "site"]
         base += int(keep.sum())
     site = _shared_sites(parts, colmap, base)
     if site is not None:
-        fam, *block = site
-        for into, part_of_block in zip((rows, cols, vals, row_lb, row_ub, row_scale), block):
-            into.append(part_of_block)
+        fam, *pieces = site
+        for into, piece in zip(block, pieces):
+            into.append(piece)
         families.append(fam)
         base += len(fam)
-    scale = max(p.obj_scale for p in parts)
-    cost, offset = _objective_terms(parts, colmap, ncol, scale)
-    sp = SparseProgram(
-        sense=parts[0].sense, cost=np.zeros(ncol), offset=0.0, obj_scale=scale, col_lb=lb, col_ub=ub,
-        integer=integer, row_lb=np.concatenate(row_lb), row_ub=np.concatenate(row_ub),
-        row_scale=np.concatenate(row_scale), indptr=None, indices=None, values=None,
-        col_families=shared + own_families, row_families=families,
-        notes=sorted({note for p in parts for note in p.notes}), relaxed=parts[0].relaxed)
-    sp.indptr, sp.indices, sp.values = to_csr(np.concatenate(rows), np.concatenate(cols),
-                                              np.concatenate(vals), base)
-    sp = _with_objective(sp, cost, offset, objective)
-    return Stack(sp, parts, colmap, rowstart, objective, scale)
+    return block, families, rowstart, base
 
 
 def _moved_rows(fam: Family, start: int, k: int) -> Family:
