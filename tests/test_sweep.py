@@ -111,3 +111,38 @@ def test_bad_command_lines_exit_2_before_solving():
         result = suanli("sweep", SPEC, *args)
         assert result.returncode == 2 and "Traceback" not in result.stderr, (args, result.stderr)
         assert result.stdout == ""
+
+
+def test_progress_bar_on_a_terminal():
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    import fcntl
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # as a terminal window
+    try:
+        proc = subprocess.run([sys.executable, "-m", "suanli", "sweep", str(SPEC), "--all-scenarios", "--format",
+                               "json"], cwd=ROOT, stdout=subprocess.PIPE, stderr=follower, timeout=300)
+        os.close(follower)
+        follower = None
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        if follower is not None:
+            os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 0
+    assert b"3/3" in seen and b"sweep" in seen  # tqdm's bar: done/total
+    assert len(json.loads(proc.stdout)) == 3  # stdout holds only the rows
