@@ -40,20 +40,24 @@ def test_rows_equal_solving_each_case_alone():
     assert rows[0]["nodes"] != rows[4]["nodes"]  # the west is lost in west_lost
 
 
-def test_base_first_then_scenarios_in_command_line_order():
-    result, rows = sweep_rows("--scenario", "west_lost", "--scenario", "growth", "--scenario", "growth")
-    assert [r["name"] for r in rows] == ["base", "west_lost", "growth"]
-    assert [r["scenario"] for r in rows] == [None, "west_lost", "growth"]
+def test_cases_are_the_scenarios_named_in_command_line_order():
+    result, rows = sweep_rows("--scenario", "west_lost", "--scenario", "base", "--scenario", "west_lost")
+    assert [r["name"] for r in rows] == ["west_lost", "base"]
+    assert [r["scenario"] for r in rows] == ["west_lost", None]
+    _, alone = sweep_rows()
+    assert [r["name"] for r in alone] == ["base"]
+    _, every = sweep_rows("--all-scenarios")
+    assert [r["name"] for r in every] == ["base", "growth", "west_lost"]
 
 
 def test_failing_cases_are_rows_and_the_worst_code_wins():
-    result, rows = sweep_rows("--scenario", "west_lost", "--grid", "region.east.max_nodes=0,500",
+    result, rows = sweep_rows("--scenario", "west_lost", "--grid", "region.east.max_nodes=0,1000",
                               "--grid", "demand.web.compute=400 TFLOPS,4000 TFLOPS")
     by_name = {r["name"]: r for r in rows}
-    assert len(rows) == 8
+    assert len(rows) == 4 and {r["scenario"] for r in rows} == {"west_lost"}
     lost = by_name["west_lost[region.east.max_nodes=0,demand.web.compute=400 TFLOPS]"]
     assert (lost["status"], lost["code"], lost["objective"]) == ("infeasible", 3, None)
-    big = by_name["base[region.east.max_nodes=500,demand.web.compute=4000 TFLOPS]"]
+    big = by_name["west_lost[region.east.max_nodes=1000,demand.web.compute=4000 TFLOPS]"]
     assert (big["status"], big["code"], big["asserts_failed"]) == ("optimal", 1, ["budget"])
     assert result.returncode == 3  # infeasible outranks a failed assert
     _, bad = sweep_rows("--grid", "region.nowhere.pue=1.1,1.2")
@@ -83,7 +87,7 @@ def test_samples_are_reproducible_from_the_seed():
     _, first = sweep_rows("--samples", "3", "--seed", "7", "--jobs", "1")
     _, again = sweep_rows("--samples", "3", "--seed", "7", "--jobs", "2")
     _, other = sweep_rows("--samples", "3", "--seed", "8", "--jobs", "1")
-    assert [r["name"] for r in first] == ["base", "sample-1", "sample-2", "sample-3"]
+    assert [r["name"] for r in first] == ["base", "sample-1", "sample-2", "sample-3"]  # the base, then samples
     key = lambda rows: [(r["overrides"], r["description"], r["objective"]) for r in rows]
     assert key(first) == key(again)
     assert key(first) != key(other)

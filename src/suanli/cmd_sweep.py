@@ -1,8 +1,9 @@
 """`suanli sweep FILE`: solve many cases of one spec, one row per case (docs/sweep.md).
 
-Cases: `base` first, then each `--scenario` (or `--all-scenarios`), each crossed
-with every point of the `--grid`s; then `--samples N --seed S` perturbations of
-the base. `--set` applies to every case. Rows come in case order whatever
+Cases: each `--scenario NAME` in order (`base` = the base spec; without
+`--scenario`, the base alone; `--all-scenarios`: the base and every scenario),
+each crossed with every point of the `--grid`s; then `--samples N --seed S`
+perturbations of the base. `--set` applies to every case. Rows come in case order whatever
 finishes first; each row's numbers are those `suanli solve` prints for that
 case alone.
 
@@ -24,8 +25,8 @@ from suanli.sweep_format import FORMATS
 def add_arguments(parser) -> None:
     parser.add_argument("file", metavar="FILE", help="the root .spec file")
     parser.add_argument("--scenario", dest="scenarios", action="append", default=[], metavar="NAME",
-                        help="a case per scenario (repeatable; `base` is always the first case)")
-    parser.add_argument("--all-scenarios", action="store_true", help="a case per scenario of the spec")
+                        help="a case per scenario (repeatable; `base` = the base spec; default: the base alone)")
+    parser.add_argument("--all-scenarios", action="store_true", help="a case for the base and for every scenario of the spec")
     parser.add_argument("--grid", action="append", default=[], metavar="TARGET=V1,V2,...",
                         help="values of an override target (as --set); repeatable: the cross product")
     parser.add_argument("--samples", type=int, default=0, metavar="N",
@@ -123,10 +124,10 @@ def _read(args):
         print(render_all(diags, _sources(diags)), file=sys.stderr)
         raise CommandError("", EXIT_INVALID)
     names = list(dict.fromkeys(args.scenarios))
-    if args.all_scenarios:
+    if args.all_scenarios:  # the base, every declared scenario, then any other --scenario named
         declared = [s.name for m in modules for s in m.statements if isinstance(s, ast.Scenario)]
-        names += [n for n in declared if n not in names]
-    return bundle, names
+        names = ["base"] + declared + [n for n in names if n not in declared and n != "base"]
+    return bundle, names or ["base"]
 
 
 def _samples(args) -> list:

@@ -172,8 +172,8 @@ class CasePlan:
 
 
 def cases(plan: CasePlan) -> list[Case]:
-    """`base`, then each scenario (command-line order), each crossed with every grid
-    point (the first --grid varies slowest); then the samples `sample-1`, ...
+    """Each scenario of `plan.scenarios` (`base` = the base spec), in order, crossed with every
+    grid point (the first --grid varies slowest); then the samples `sample-1`, ...
 
     Every case carries `--set` first, then its grid point (a later override wins).
     """
@@ -181,11 +181,10 @@ def cases(plan: CasePlan) -> list[Case]:
 
     out = []
     points = list(itertools.product(*[[f"{target}={v}" for v in values] for target, values in plan.grid]))
-    for scenario in [None] + [s for s in plan.scenarios if s != "base"]:
+    for axis_name in dict.fromkeys(plan.scenarios):
+        scenario = None if axis_name == "base" else axis_name
         for point in points:
-            name = scenario or "base"
-            if point:
-                name += "[" + ",".join(point) + "]"
+            name = axis_name + ("[" + ",".join(point) + "]" if point else "")
             out.append(Case(name, scenario, plan.sets + tuple(point)))
     for i, p in enumerate(plan.samples, 1):
         out.append(Case(f"sample-{i}", None, plan.sets + tuple(p.overrides), tuple(p.removed_links),
