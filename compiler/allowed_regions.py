@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from suanli.compiler.build_entities import Entity, World
 from suanli.compiler.compute_paths import PathInfo
+from suanli.compiler.edge_limits import limit_params
 from suanli.diagnostics import DiagnosticBag, error
 
 
@@ -25,8 +26,9 @@ def allowed_regions(ent: Entity, world: World, paths: dict[str, dict[str, PathIn
         keep, steps = _compute(ent, world, paths)
         if cache is not None:
             cache[key] = (keep, steps)
+    keep, steps, why = limit_params(ent, world, keep, steps)  # §9, per entity: outside the cache
     if not keep:
-        diags.add(error("E0702", f"{ent.kind} `{ent.name}` has no allowed region", ent.span,
+        diags.add(error("E0702", f"{ent.kind} `{ent.name}` has no allowed region{why}", ent.span,
                         "nowhere to run", notes=steps,
                         help="relax residency or max_latency, or add a link or region"))
     return keep

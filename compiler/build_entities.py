@@ -12,6 +12,8 @@ from fractions import Fraction
 from suanli.compiler import units
 from suanli.compiler.collect_names import Decls, prop_map
 from suanli.compiler.evaluate import ConstEvaluator, Currency, Q
+from suanli.compiler.ai_sizing import derives_work, size_from_model
+from suanli.compiler.backups import check_backups
 from suanli.compiler.namespace import Namespace
 from suanli.compiler.schema import SCHEMAS
 from suanli.compiler.typed_props import MISSING, OverrideOp, PropReader
@@ -59,7 +61,8 @@ def build_entities(decls: Decls, overrides: dict[tuple[str, str, str], list[Over
     node_classes = {n: _class_of(p) for n, p in node_props.items()}
     workloads = {n: d.kind for n, d in decls.workloads.items()}
     tags = {n: tuple(t for t, _ in (e["tags"] or [])) for n, e in regions.items()}
-    namespace = Namespace(tags, {n: c for n, c in node_classes.items() if c}, workloads, diags)
+    media = {n: m for n, m in ((n, _name_of(p, "media")) for n, p in node_props.items()) if m}
+    namespace = Namespace(tags, {n: c for n, c in node_classes.items() if c}, workloads, diags, media)
     nodes = {n: _node(decls.nodes[n], p, reader, horizon, namespace) for n, p in node_props.items()}
     links = [_link(ld, reader, namespace) for ld in decls.links]
     demands, jobs = {}, {}
@@ -122,6 +125,7 @@ def _region(decl: ast.Decl, reader: PropReader, horizon: Fraction) -> Entity:
         site = site.value * horizon if site.dim == units.MONEY / units.TIME else site.value
     ent.values["site_cost"] = Fraction(site) if site not in (None, MISSING) else Fraction(0)
     ent.values["max_nodes"] = _value(reader.read("region", decl.name, props, "max_nodes"))
+    ent.values["max_params"] = _value(reader.read("region", decl.name, props, "max_params"))
     ent.values["tags"] = _value(reader.read("region", decl.name, props, "tags"), [])
     ent.values["label"] = _value(reader.read("region", decl.name, props, "label"))
     return ent
@@ -157,13 +161,17 @@ def _base_of(decl: ast.Decl, decls: Decls, diags: DiagnosticBag):
 
 
 def _class_of(props: dict[str, ast.Prop]) -> str | None:
-    prop = props.get("class")
+    return _name_of(props, "class")
+
+
+def _name_of(props: dict[str, ast.Prop], key: str) -> str | None:
+    prop = props.get(key)
     if prop and isinstance(prop.value, ast.Name) and len(prop.value.parts) == 1:
         return prop.value.parts[0]
     return None
 
 
-NODE_QUANTITIES = {"compute": 0, "storage": 0, "capex": 0, "opex": 0}
+NODE_QUANTITIES = {"compute": 0, "storage": 0, "memory": 0, "capex": 0, "opex": 0}
 
 
 def _node(decl: ast.Decl, props, reader: PropReader, horizon, ns: Namespace) -> Entity:
@@ -171,6 +179,8 @@ def _node(decl: ast.Decl, props, reader: PropReader, horizon, ns: Namespace) -> 
     read = lambda n, d=None: reader.read("node", decl.name, props, n, d, decl.name_span)  # noqa: E731
     cls = read("class")
     ent.values["class"] = cls[0] if isinstance(cls, tuple) else None
+    media = read("media")
+    ent.values["media"] = media[0] if isinstance(media, tuple) else None
     for name, default in NODE_QUANTITIES.items():
         ent.values[name] = Fraction(_value(read(name), default))
     ent.values["power"] = _value(read("power"))
@@ -204,8 +214,8 @@ def _link(decl: ast.LinkDecl, reader: PropReader, ns: Namespace) -> Entity:
 
 
 WORKLOAD_QUANTITIES = {
-    "demand": {"compute": 0, "storage": 0, "traffic": 0},
-    "job": {"storage": 0, "data": 0, "serial_fraction": 0, "efficiency": 1},
+    "demand": {"compute": 0, "storage": 0, "memory": 0, "traffic": 0, "backups": 0, "backup_separation": 0},
+    "job": {"storage": 0, "memory": 0, "data": 0, "serial_fraction": 0, "efficiency": 1},
 }
 
 
@@ -217,15 +227,20 @@ def _workload(decl: ast.Decl, reader: PropReader, ns: Namespace) -> Entity:
     ent.values["class"] = cls[0] if isinstance(cls, tuple) else None
     for name, default in WORKLOAD_QUANTITIES[decl.kind].items():
         ent.values[name] = Fraction(_value(read(name), default))
-    for name in ("max_latency", "work", "deadline", "max_nodes"):
+    for name in ("max_latency", "work", "deadline", "max_nodes", "params", "tokens", "token_rate"):
+        if name == "work" and derives_work(decl, props, reader):
+            continue  # §9: work = 6 * params * tokens; overrides of `work` apply to the derived value
         if name in SCHEMAS[decl.kind]:
             ent.values[name] = _value(read(name))
+    size_from_model(decl, props, ent, reader)
     origin = read("origin")
     ent.values["origin"] = ns.region(origin[0], origin[1], "origin region") if isinstance(origin, tuple) else None
     ent.values["origin_span"] = origin[1] if isinstance(origin, tuple) else None
     residency = _value(read("residency"))
     ent.values["residency"] = _resolve_region_list(residency, ns) if residency is not None else None
     ent.values["split"] = _value(read("split"), True) if decl.kind == "demand" else False
+    if decl.kind == "demand":
+        check_backups(decl, props, ent, reader.diags)
     _require_origin(decl, props, ent, reader.diags)
     return ent
 

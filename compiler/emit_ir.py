@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from suanli.compiler import ir
 from suanli.compiler.allowed_regions import allowed_regions
+from suanli.compiler.backups import backup_fields
 from suanli.compiler.build_entities import Entity, World
 from suanli.compiler.compute_paths import compute_paths
 from suanli.compiler.size_jobs import serial_explanation, size_jobs
@@ -39,7 +40,7 @@ def emit_regions(world: World) -> tuple[ir.Region, ...]:
         name=r.name, span=r.span, power_price=float(r["power_price"]), pue=float(r["pue"]),
         carbon_intensity=float(r["carbon_intensity"]), renewable=float(r["renewable"]),
         power_cap=_f(r["power_cap"]), site_cost=float(r["site_cost"]), max_nodes=_int(r["max_nodes"]),
-        tags=tuple(sorted({t for t, _ in r["tags"] or []})), label=r["label"],
+        tags=tuple(sorted({t for t, _ in r["tags"] or []})), label=r["label"], max_params=_f(r["max_params"]),
     ) for r in (world.regions[n] for n in sorted(world.regions)))
 
 
@@ -57,7 +58,7 @@ def emit_nodes(world: World) -> tuple[ir.NodeType, ...]:
             name=t.name, span=t.span, cls=t["class"], compute=float(t["compute"]),
             storage=float(t["storage"]), power=float(t["power"]), capex=float(t["capex"]),
             lifetime=float(t["lifetime"]), opex=float(t["opex"]), regions=buildable(t, world),
-            max_per_region=_int(t["max_per_region"])))
+            max_per_region=_int(t["max_per_region"]), memory=float(t["memory"]), media=t["media"]))
     return tuple(out)
 
 
@@ -80,6 +81,7 @@ def emit_services(world: World, paths, diags: DiagnosticBag) -> tuple[ir.Service
     out = []
     cache: dict = {}
     hosts = _compute_hosts(world)
+    latency_cache: dict = {}  # §9 backups: region -> latencies from it
     for d in (world.demands[n] for n in sorted(world.demands)):
         if d["class"] is None:
             continue
@@ -90,8 +92,20 @@ def emit_services(world: World, paths, diags: DiagnosticBag) -> tuple[ir.Service
             name=d.name, span=d.span, cls=d["class"], compute=float(d["compute"]),
             storage=float(d["storage"]), origin=d["origin"], traffic=float(d["traffic"]),
             max_latency=_f(d["max_latency"]), residency=_sorted(d["residency"]),
-            split=bool(d["split"]), allowed_regions=allowed)))
+            split=bool(d["split"]), allowed_regions=allowed, **ai_fields(d),
+            **backup_fields(d, allowed, world, diags, latency_cache))))
     return tuple(out)
+
+
+def ai_fields(w: Entity) -> dict:
+    """§9 fields of a demand or job: memory, params, and what its size was derived from."""
+    sized = w["sized_from"] or {}
+    out = {"memory": float(w["memory"] or 0), "params": _f(w["params"])}
+    if "tokens" in sized:
+        out["tokens"] = float(sized["tokens"])
+    if "token_rate" in sized:
+        out["token_rate"] = float(sized["token_rate"])
+    return out
 
 
 def _sorted(regions) -> tuple[str, ...] | None:
@@ -136,7 +150,7 @@ def emit_jobs(world: World, paths, diags: DiagnosticBag) -> tuple[ir.Job, ...]:
             efficiency=float(j["efficiency"]), max_nodes=_int(j["max_nodes"]),
             storage=float(j["storage"]), origin=j["origin"], data=float(j["data"]),
             max_latency=_f(j["max_latency"]), residency=_sorted(j["residency"]),
-            allowed_regions=allowed,
+            allowed_regions=allowed, **ai_fields(j),
             options=tuple(ir.JobOption.model_construct(node_type=s.node_type, nodes=s.nodes, runtime=float(s.runtime),
                                        consumed=float(s.consumed)) for s in options))))
     return tuple(out)
@@ -163,6 +177,9 @@ def unused_node_warnings(world: World, diags: DiagnosticBag) -> None:
             continue
         if storage_needed and (t["storage"] or 0) > 0:
             continue
+        if (t["memory"] or 0) > 0 and any((w["memory"] or 0) > 0
+                                           for w in (*world.demands.values(), *world.jobs.values())):
+            continue  # §9: a memory-only type serves others' memory
         diags.add(warning("W0101", f"node type `{t.name}` is never useful: no demand or job has class "
                           f"`{t['class']}`" + ("" if not storage_needed else " and it has no storage"),
                           t.span, "nothing can use it",

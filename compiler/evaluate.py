@@ -89,7 +89,7 @@ class ConstEvaluator:
         if found is None:
             self.diags.add(error("E0301", f"unknown unit `{name.dotted}`", name.span, "not a unit",
                                  help=suggest(name.dotted, units.all_unit_names())
-                                 or "units are listed in LANGUAGE.md §3"))
+                                 or "units are listed in docs/reference.md#units"))
             return None
         if found[1] == units.MONEY:
             self.currency.use(name.dotted, name.span)

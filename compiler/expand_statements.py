@@ -141,7 +141,7 @@ class StatementExpander:
         if nonlinear or (ratios and any(not v.is_const for v in vals if not v.ratio)):
             self.diags.add(error("E0602", "require is not linear", span, "non-linear comparison",
                                  help="a require may compare linear metric expressions, or a ratio "
-                                      "`A / B` of two with a constant (LANGUAGE.md §5)"))
+                                      "`A / B` of two with a constant (docs/reference.md#metrics)"))
             return False
         return True
 

@@ -50,6 +50,7 @@ class Region(_Model):
     max_nodes: Optional[int] = None
     tags: tuple[str, ...] = ()
     label: Optional[str] = None
+    max_params: Optional[float] = None  # §9: largest model (parameters) that may run here
 
 
 class NodeType(_Model):
@@ -64,6 +65,8 @@ class NodeType(_Model):
     opex: float = 0.0  # currency per node per s
     regions: tuple[str, ...]  # region names where it may be built (resolved, sorted)
     max_per_region: Optional[int] = None
+    memory: float = 0.0  # B (§9)
+    media: Optional[str] = None  # §9: e.g. "ssd", a selector like a class
 
 
 class Link(_Model):
@@ -99,6 +102,13 @@ class Service(_Model):
     residency: Optional[tuple[str, ...]] = None  # resolved region names
     split: bool = True
     allowed_regions: tuple[str, ...]  # after residency/reachability/latency filters, sorted
+    memory: float = 0.0  # B (§9)
+    params: Optional[float] = None  # §9: model parameters
+    token_rate: Optional[float] = None  # 1/s; set only when compute = 2 * params * token_rate
+    backups: int = 0  # §9: disaster-recovery copies (split = false only)
+    backup_separation: float = 0.0  # s
+    backup_regions: tuple[str, ...] = ()  # where a copy may be held (residency only), sorted
+    backup_conflicts: tuple[tuple[str, str], ...] = ()  # (r, b): latency(r, b) < separation
 
 
 class JobOption(_Model):
@@ -126,12 +136,15 @@ class Job(_Model):
     residency: Optional[tuple[str, ...]] = None
     allowed_regions: tuple[str, ...]
     options: tuple[JobOption, ...]  # usable node types, sorted by name
+    memory: float = 0.0  # B (§9)
+    params: Optional[float] = None  # §9: model parameters
+    tokens: Optional[float] = None  # set only when work = 6 * params * tokens
 
 
 MetricKind = Literal[
     "cost", "cost.site", "cost.capex", "cost.opex", "cost.energy", "cost.network",
     "cost.carbon", "energy", "renewable_energy", "carbon",
-    "nodes", "compute", "storage", "power", "served",
+    "nodes", "compute", "storage", "memory", "power", "served",
     "utilization", "latency",  # assert-only
 ]
 LINEAR_METRICS = frozenset(MetricKind.__args__) - {"utilization", "latency"}  # type: ignore[attr-defined]

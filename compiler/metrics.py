@@ -23,7 +23,8 @@ NAMED_METRICS = {
     "energy": ENERGY, "renewable_energy": ENERGY, "carbon": CARBON,
 }
 CALL_METRICS = {
-    "nodes": units.RATIO, "compute": units.RATE, "storage": units.DATA, "power": units.POWER,
+    "nodes": units.RATIO, "compute": units.RATE, "storage": units.DATA, "memory": units.DATA,
+    "power": units.POWER,
     "served": units.RATIO, "utilization": units.RATIO, "latency": units.TIME,
     "energy": ENERGY, "renewable_energy": ENERGY, "carbon": CARBON,
 }
@@ -96,7 +97,7 @@ class MetricEvaluator:
             return None if q is None else const_val(q.value, q.dim)
         self.diags.add(error("E0401", f"unknown name `{dotted}`", expr.span, "not a metric, constant or unit",
                              help=suggest(dotted, list(NAMED_METRICS) + list(self.lets))
-                             or "metrics are listed in LANGUAGE.md §5"))
+                             or "metrics are listed in docs/reference.md#metrics"))
         return None
 
     def _metric(self, key: MetricKey, dim, span: Span) -> Val:
@@ -110,7 +111,7 @@ class MetricEvaluator:
         if call.func not in CALL_METRICS:
             self.diags.add(error("E0401", f"unknown metric `{call.func}(...)`", call.func_span,
                                  "not a metric", help=suggest(call.func, CALL_METRICS)
-                                 or "metrics are listed in LANGUAGE.md §5"))
+                                 or "metrics are listed in docs/reference.md#metrics"))
             return None
         args = list(call.args)
         target = None

@@ -23,7 +23,7 @@ class Selection:
 
 class Namespace:
     def __init__(self, regions: dict[str, tuple[str, ...]], node_classes: dict[str, str],
-                 workloads: dict[str, str], diags: DiagnosticBag):
+                 workloads: dict[str, str], diags: DiagnosticBag, node_media: dict[str, str] | None = None):
         self.regions = regions  # region name -> tags
         self.node_classes = node_classes  # node type name -> class
         self.workloads = workloads  # demand/job name -> "demand" | "job"
@@ -36,6 +36,9 @@ class Namespace:
         self.classes: dict[str, frozenset[str]] = {}
         for node, cls in node_classes.items():
             self.classes[cls] = self.classes.get(cls, frozenset()) | {node}
+        self.media: dict[str, frozenset[str]] = {}  # §9: media name -> node types (like a class)
+        for node, media in (node_media or {}).items():
+            self.media[media] = self.media.get(media, frozenset()) | {node}
 
     def meanings(self, name: str) -> dict[str, Selection]:
         found: dict[str, Selection] = {}
@@ -47,10 +50,14 @@ class Namespace:
             found["node type"] = Selection(node_types=frozenset({name}))
         if name in self.classes:
             found["class"] = Selection(node_types=self.classes[name])
+        if name in self.media:
+            found["media"] = Selection(node_types=self.media[name])
         return found
 
     def selector(self, name: str, span: Span, allowed=("region", "tag", "node type", "class")
                  ) -> Selection | None:
+        if "class" in allowed and self.media:
+            allowed = (*allowed, "media")  # a media name selects node types wherever a class does
         found = {k: v for k, v in self.meanings(name).items() if k in allowed}
         if len(found) > 1:
             kinds = " and a ".join(sorted(found))
@@ -82,7 +89,7 @@ class Namespace:
 
     def _candidates(self, allowed) -> list[str]:
         pools = {"region": self.regions, "tag": self.tags, "node type": self.node_classes,
-                 "class": self.classes, "demand": self.workloads, "job": self.workloads}
+                 "class": self.classes, "media": self.media, "demand": self.workloads, "job": self.workloads}
         return [n for kind in allowed for n in pools.get(kind, ())]
 
     def _unknown(self, name: str, span: Span, allowed, what: str | None = None) -> None:

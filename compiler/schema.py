@@ -72,6 +72,7 @@ SCHEMAS: dict[str, dict[str, PropSpec]] = {
         "power_cap": q(u.POWER, "60 MW"),
         "site_cost": q((u.MONEY, u.MONEY / u.TIME), "30e6 CNY/year"),
         "max_nodes": COUNT,
+        "max_params": q(u.RATIO, "7e9"),  # §9: largest model (parameters) it may serve
         "tags": PropSpec("names", example="[east, hub]"),
         "label": PropSpec("string", example='"Beijing hub"'),
     },
@@ -79,6 +80,8 @@ SCHEMAS: dict[str, dict[str, PropSpec]] = {
         "class": NAME_REQUIRED,
         "compute": q(u.RATE, "4 TFLOPS"),
         "storage": q(u.DATA, "16 TB"),
+        "memory": q(u.DATA, "512 GB"),  # §9
+        "media": PropSpec("name", example="ssd"),  # §9: a selector of node types, like a class
         "power": q(u.POWER, "0.8 kW", POSITIVE, required=True),
         "capex": q(u.MONEY, "60e3 CNY"),
         "lifetime": q(u.TIME, "5 years", POSITIVE),
@@ -96,6 +99,11 @@ SCHEMAS: dict[str, dict[str, PropSpec]] = {
         "class": NAME_REQUIRED,
         "compute": q(u.RATE, "400 TFLOPS"),
         "storage": q(u.DATA, "2 PB"),
+        "memory": q(u.DATA, "20 TB"),  # §9
+        "params": q(u.RATIO, "7e10"),  # §9: model parameters
+        "token_rate": q(u.PER_TIME, "2e4 / s"),  # §9: compute = 2 * params * token_rate
+        "backups": PropSpec("count", (u.RATIO,), False, NON_NEGATIVE, "1"),  # §9: copies (split = false only)
+        "backup_separation": q(u.TIME, "20 ms"),
         "origin": PropSpec("name", example="beijing"),
         "traffic": q(u.DATA_RATE, "2 Gbps"),
         "max_latency": q(u.TIME, "5 ms"),
@@ -105,12 +113,15 @@ SCHEMAS: dict[str, dict[str, PropSpec]] = {
     },
     "job": {
         "class": NAME_REQUIRED,
-        "work": q(u.WORK, "3640 PFLOPS * day", POSITIVE, required=True),
+        "work": q(u.WORK, "3640 PFLOPS * day", POSITIVE),  # required unless params and tokens (§9)
         "deadline": q(u.TIME, "90 days", POSITIVE, required=True),
         "serial_fraction": q(u.RATIO, "2%", between(0, 1, high_open=True)),
         "efficiency": q(u.RATIO, "40%", between(0, 1, low_open=True)),
         "max_nodes": PropSpec("count", (u.RATIO,), False, at_least(1), "64"),
         "storage": q(u.DATA, "500 TB"),
+        "memory": q(u.DATA, "20 TB"),  # §9
+        "params": q(u.RATIO, "1.75e11"),  # §9: work = 6 * params * tokens
+        "tokens": q(u.RATIO, "3e11"),
         "origin": PropSpec("name", example="beijing"),
         "data": q(u.DATA, "45 TB"),
         "max_latency": q(u.TIME, "30 ms"),

@@ -44,11 +44,13 @@ MONEY, ENERGY, TIME, WORK, DATA, CARBON = (_base(i) for i in range(6))
 POWER = ENERGY / TIME
 RATE = WORK / TIME  # compute rate
 DATA_RATE = DATA / TIME
+PER_TIME = RATIO / TIME  # a frequency, e.g. `token_rate = 2e4 / s` (§9)
 
 # Names the language uses for dimensions in messages ("expects money/energy").
 _NAMED = {
     RATIO: "ratio", MONEY: "money", ENERGY: "energy", TIME: "time", WORK: "compute work",
     DATA: "data", CARBON: "carbon", POWER: "power", RATE: "compute rate", DATA_RATE: "data rate",
+    PER_TIME: "1/time",
 }
 _NAMED_REVERSE_ORDER = [POWER, RATE, DATA_RATE, MONEY, ENERGY, TIME, WORK, DATA, CARBON]
 
@@ -59,7 +61,7 @@ def dim_text(dim: Dim) -> str:
         return _NAMED[dim]
     for num in _NAMED_REVERSE_ORDER:  # a named numerator over a named denominator
         den = num / dim
-        if den in _NAMED and den != RATIO:
+        if den in _NAMED and den not in (RATIO, PER_TIME):  # never "money/1/time"
             return f"{_NAMED[num]}/{_NAMED[den]}"
     for den in _NAMED_REVERSE_ORDER:  # a named dimension times something
         rest = dim / den
@@ -135,7 +137,7 @@ _DISPLAY = {
     RATE: ("TFLOPS", Fraction(10**12)), WORK: ("PFLOP", Fraction(10**15)),
     DATA: ("TB", Fraction(10**12)), DATA_RATE: ("Gbps", Fraction(10**9, 8)),
     CARBON: ("tCO2", Fraction(10**6)), RATIO: ("", Fraction(1)),
-    RATE / DATA: ("GFLOPS/GB", Fraction(1)),
+    RATE / DATA: ("GFLOPS/GB", Fraction(1)), PER_TIME: ("1/s", Fraction(1)),
 }
 
 

@@ -9,16 +9,35 @@ dropped and CRLF / lone CR become LF so columns match what editors show.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from suanli.diagnostics import CompileError, Span, error
 
-__all__ = ["read_source", "load_source", "DEFAULT_MAX_BYTES"]
+__all__ = ["read_source", "load_source", "DEFAULT_MAX_BYTES", "unsaved_texts"]
 
 DEFAULT_MAX_BYTES = 8_000_000
+
+# Editors' unsaved buffers (the language server): real path -> text, read instead of the file.
+_UNSAVED: ContextVar[dict[str, str]] = ContextVar("suanli_unsaved_texts", default={})
+
+
+@contextmanager
+def unsaved_texts(texts: dict[str, str]):
+    """Within the block, `read_source` of one of these paths returns the given text."""
+    token = _UNSAVED.set({os.path.realpath(p): t for p, t in texts.items()})
+    try:
+        yield
+    finally:
+        _UNSAVED.reset(token)
 
 
 def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """The normalised text of `path`; raises CompileError with E0001-E0003."""
+    unsaved = _UNSAVED.get().get(os.path.realpath(path)) if _UNSAVED.get() else None
+    if unsaved is not None:
+        text = unsaved[1:] if unsaved.startswith("\ufeff") else unsaved
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     return load_source(path, max_bytes)[0]
 
 

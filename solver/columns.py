@@ -6,10 +6,11 @@ region lists (to turn names into indices) and over jobs' options.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from suanli.solver.backups import backup_columns
 from suanli.solver.index import Index
 
 
@@ -63,6 +64,8 @@ class Columns:
     y_pair: np.ndarray
     y_nodes: np.ndarray  # N_jt
     y_consumed: np.ndarray  # E_jt, FLOP
+    z_d: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # backups (§9)
+    z_r: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def n0(self) -> int:
@@ -81,8 +84,12 @@ class Columns:
         return self.x0 + len(self.x_d)
 
     @property
-    def ncol(self) -> int:
+    def z0(self) -> int:
         return self.y0 + len(self.y_j)
+
+    @property
+    def ncol(self) -> int:
+        return self.z0 + len(self.z_d)
 
 
 def build_columns(ix: Index) -> Columns:
@@ -95,8 +102,15 @@ def build_columns(ix: Index) -> Columns:
     openmap[open_r] = len(n_r) + np.arange(len(open_r))
     x_d, x_r, x_pair = _service_columns(ix)
     y = _job_columns(ix)
+    z_d, z_r = backup_columns(ix)
     return Columns(R, T, n_r.astype(np.int64), n_t.astype(np.int64), nmap, open_r, openmap,
-                   x_d, x_r, x_pair, *y)
+                   x_d, x_r, x_pair, *y, z_d, z_r)
+
+
+def memory_hosts(ix: Index, items, k: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Presolve (§9): a demand or job with memory > 0 only where a type with memory may be built."""
+    mem = np.array([w.memory for w in items], dtype=float)
+    return (mem[k] <= 0) | ix.has_memory[r] if len(k) else np.ones(0, dtype=bool)
 
 
 def _origin_array(items, ix: Index) -> np.ndarray:
@@ -134,6 +148,7 @@ def _service_columns(ix: Index):
     if len(x_d):
         ok &= (comp[x_d] <= 0) | ix.has_class_compute[x_r, cls[x_d]]
         ok &= (sto[x_d] <= 0) | ix.has_storage[x_r]
+        ok &= memory_hosts(ix, services, x_d, x_r)
     x_d, x_r = x_d[ok], x_r[ok]
     origin = _origin_array(services, ix)
     o = origin[x_d] if len(x_d) else np.zeros(0, dtype=np.int64)
@@ -150,7 +165,7 @@ def _job_columns(ix: Index):
     a_j = np.repeat(np.arange(len(jobs), dtype=np.int64), a_len)
     jsto = np.array([job.storage for job in jobs], dtype=float)
     if len(a_j):
-        keep = (jsto[a_j] <= 0) | ix.has_storage[a_r]
+        keep = ((jsto[a_j] <= 0) | ix.has_storage[a_r]) & memory_hosts(ix, jobs, a_j, a_r)
         a_j, a_r = a_j[keep], a_r[keep]
     o_len = np.array([len(job.options) for job in jobs], dtype=np.int64)
     o_ptr = np.zeros(len(jobs) + 1, dtype=np.int64)

@@ -56,7 +56,7 @@ class RegionChange(_M):
 
 
 class PlacementChange(_M):
-    kind: Literal["demand", "job"]
+    kind: Literal["demand", "job", "backup"]  # backup: where a demand's §9 copies are held
     name: str
     old: Optional[str] = None  # readable placement; null when absent from that plan
     new: Optional[str] = None
@@ -254,6 +254,18 @@ def _placements(old: Plan, new: Plan) -> list[PlacementChange]:
                                    new=_job_text(b) if b else None,
                                    old_regions={a.region: 1.0} if a and a.region else {},
                                    new_regions={b.region: 1.0} if b and b.region else {}))
+    return out + _backup_changes(old_d, new_d)
+
+
+def _backup_changes(old_d: dict, new_d: dict) -> list[PlacementChange]:
+    """§9: demands whose backup copies moved (only plans that report `backups`)."""
+    out = []
+    for name in sorted(set(old_d) & set(new_d)):
+        a, b = old_d[name].backups, new_d[name].backups
+        if (a or b) and sorted(a or []) != sorted(b or []):
+            out.append(PlacementChange(kind="backup", name=name, old=", ".join(a or []) or "none",
+                                       new=", ".join(b or []) or "none",
+                                       old_regions={r: 1.0 for r in a or []}, new_regions={r: 1.0 for r in b or []}))
     return out
 
 

@@ -34,6 +34,7 @@ class PlanState:
     served: dict[str, dict[str, float]] = field(default_factory=dict)  # service -> region -> x
     # job -> [(region, type, y)], y in (0,1]; [] when not placed; one (r, t, 1.0) in integer plans
     jobs: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict)
+    backups: dict[str, dict[str, float]] = field(default_factory=dict)  # §9: demand -> region -> z
 
 
 class Evaluator:
@@ -108,6 +109,7 @@ class Evaluator:
             "nodes": lambda: self._node_sum(m, np.ones(len(self.p.node_types))),
             "compute": lambda: self._node_sum(m, ix.t_compute),
             "storage": lambda: self._node_sum(m, ix.t_storage),
+            "memory": lambda: self._node_sum(m, ix.t_memory),
             "power": lambda: self._node_sum(m, ix.t_power, ix.pue),
             "energy": lambda: self._node_sum(m, ix.t_power, energy),
             "carbon": lambda: self._node_sum(m, ix.t_power, energy * ix.carbon_intensity),

@@ -25,11 +25,12 @@ from suanli.solver.plan import Infeasibility
 from suanli.solver.sparse import Family, SparseProgram
 from suanli.solver.units import GBPS, MW, TB, TFLOPS, row_unit
 
-RELAXABLE = ("served", "runs", "compute", "storage", "power", "nodes", "bandwidth", "require")
-ONLY_LOWER = ("served", "runs")  # over-serving never helps
+RELAXABLE = ("served", "runs", "compute", "storage", "power", "nodes", "bandwidth", "require",
+             "memory", "backups")
+ONLY_LOWER = ("served", "runs", "backups")  # over-serving never helps
 # Under-serving a demand is the last resort: the user asked for the demand,
 # so capacities and requires are blamed first when either would do.
-WEIGHT = {"served": 10.0, "runs": 10.0}
+WEIGHT = {"served": 10.0, "runs": 10.0, "backups": 5.0}  # a missing copy before a missing service
 SLACK_TOL = 1e-7
 
 
@@ -98,6 +99,12 @@ def _describe(program: Program, sp, fam: Family, k: int, amount: float, sign: fl
         job = program.jobs[fam.keys["j"][k]]
         return _item(f"runs({job.name})", job.span, amount, "", f"job {job.name} cannot be placed "
                      f"in any allowed region ({', '.join(job.allowed_regions)}) with a usable node type")
+    if kind == "backups":  # §9
+        svc = program.services[fam.keys["d"][k]]
+        return _item(f"backups({svc.name})", svc.span, amount, "copies",
+                     f"demand {svc.name} can hold only {svc.backups - amount:.4g} of its {svc.backups} "
+                     f"backups at least {svc.backup_separation * 1000:.6g} ms from where it is served "
+                     f"(its backup regions: {', '.join(svc.backup_regions)})")
     if kind == "require":
         st = program.statements[fam.keys["s"][k]]
         unit, factor = row_unit(st.rows[fam.keys["p"][k]].expr, program.settings.currency)
@@ -129,6 +136,9 @@ def _capacity(program: Program, fam: Family, k: int, amount: float) -> Infeasibi
     if kind == "storage":
         v = amount / TB
         return _item(f"storage({reg.name})", reg.span, v, "TB", f"storage in {reg.name} short by {v:.6g} TB{caps}")
+    if kind == "memory":  # §9
+        v = amount / TB
+        return _item(f"memory({reg.name})", reg.span, v, "TB", f"memory in {reg.name} short by {v:.6g} TB{caps}")
     if kind == "power":
         v = amount / MW
         return _item(f"power({reg.name})", reg.span, v, "MW",

@@ -56,7 +56,20 @@ def state_from_solution(program: Program, sp: SparseProgram, x: np.ndarray) -> P
             st.jobs[program.jobs[j].name] = [(names[r], types[t].name, 1.0)]
     for places in st.jobs.values():
         places.sort()
+    _backups_from_solution(program, sp, x, st)
     return st
+
+
+def _backups_from_solution(program: Program, sp: SparseProgram, x: np.ndarray, st: PlanState) -> None:
+    """§9: z[d,b] -- a copy where z > 0.5 (integer plans, as 1.0) or z > TINY (relaxed)."""
+    zs = sp.family("z")
+    if zs is None or not any(s.backups > 0 for s in program.services):
+        return
+    st.backups = {s.name: {} for s in program.services if s.backups > 0}
+    zv = x[zs.start:zs.stop]
+    hit = np.flatnonzero(zv > (TINY if sp.relaxed else 0.5))
+    for d, r, v in zip(zs.keys["d"][hit].tolist(), zs.keys["r"][hit].tolist(), zv[hit].tolist()):
+        st.backups[program.services[d].name][program.regions[r].name] = _fraction(v) if sp.relaxed else 1.0
 
 
 def _count(v: float, relaxed: bool):
@@ -85,6 +98,10 @@ def state_from_plan(program: Program, plan: Plan) -> PlanState:
                                  else (1.0 if reg.open else 0.0))
     for dem in plan.demands:
         st.served[dem.name] = dict(dem.regions)
+        if dem.backup_fractions is not None:
+            st.backups[dem.name] = dict(dem.backup_fractions)
+        elif dem.backups is not None:
+            st.backups[dem.name] = {r: 1.0 for r in dem.backups}
     for job in plan.jobs:
         if job.placements is not None:
             st.jobs[job.name] = sorted((p.region, p.node_type, float(p.fraction)) for p in job.placements)

@@ -87,6 +87,10 @@ class Index:
         return self._type_attr("storage")
 
     @cached_property
+    def t_memory(self) -> np.ndarray:
+        return self._type_attr("memory")
+
+    @cached_property
     def t_power(self) -> np.ndarray:
         return self._type_attr("power")
 
@@ -126,6 +130,11 @@ class Index:
     @cached_property
     def has_storage(self) -> np.ndarray:
         return (self.buildable & (self.t_storage > 0)[None, :]).any(axis=1)
+
+    @cached_property
+    def has_memory(self) -> np.ndarray:
+        """[r]: some type with memory > 0 is buildable in r (§9)."""
+        return (self.buildable & (self.t_memory > 0)[None, :]).any(axis=1)
 
     # ---- links and paths ------------------------------------------------
     @cached_property

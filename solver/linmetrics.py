@@ -55,7 +55,7 @@ class MetricVectors:
         energy = ix.pue[c.n_r] * p * self.H
         table = {
             "nodes": lambda: np.ones(len(c.n_r)),
-            "compute": lambda: f, "storage": lambda: s,
+            "compute": lambda: f, "storage": lambda: s, "memory": lambda: ix.t_memory[c.n_t],
             "power": lambda: ix.pue[c.n_r] * p,
             "energy": lambda: energy,
             "carbon": lambda: energy * ix.carbon_intensity[c.n_r],

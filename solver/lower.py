@@ -14,6 +14,7 @@ import numpy as np
 
 from suanli.compiler.ir import Program
 from suanli.solver import rows as R
+from suanli.solver.backups import backup_rows
 from suanli.solver.columns import Columns, build_columns, pair_tables
 from suanli.solver.index import Index
 from suanli.solver.linmetrics import MetricVectors, dense
@@ -36,6 +37,8 @@ def lower(program: Program, relax: bool = False, tight: bool = True) -> SparsePr
     R.compute_rows(rb, ix, cols)
     R.parallel_rows(rb, ix, cols)
     R.storage_rows(rb, ix, cols)
+    R.memory_rows(rb, ix, cols)
+    backup_rows(rb, ix, cols, relax)
     R.cap_rows(rb, ix, cols)
     R.bandwidth_rows(rb, ix, cols, pairs)
     require_rows(rb, program, mv)
@@ -84,7 +87,8 @@ def _col_families(c: Columns) -> list[Family]:
     return [Family("n", c.n0, c.open0, {"r": c.n_r, "t": c.n_t}),
             Family("open", c.open0, c.x0, {"r": c.open_r}),
             Family("x", c.x0, c.y0, {"d": c.x_d, "r": c.x_r}),
-            Family("y", c.y0, c.ncol, {"j": c.y_j, "r": c.y_r, "t": c.y_t, "o": c.y_o})]
+            Family("y", c.y0, c.z0, {"j": c.y_j, "r": c.y_r, "t": c.y_t, "o": c.y_o}),
+            Family("z", c.z0, c.ncol, {"d": c.z_d, "r": c.z_r})]
 
 
 def _assemble(ix, cols, rb, mv, relax, obj, notes) -> SparseProgram:

@@ -61,6 +61,8 @@ class Namer:
             return [f"x({self.service[d]},{reg[r]})" for d, r in zip(K["d"], K["r"])]
         if k == "y":
             return [f"y({self.job[j]},{reg[r]},{typ[t]})" for j, r, t in zip(K["j"], K["r"], K["t"])]
+        if k == "z":  # §9 backups
+            return [f"z({self.service[d]},{reg[r]})" for d, r in zip(K["d"], K["r"])]
         return self._row_family_names(fam)
 
     def _row_family_names(self, fam) -> list[str]:
@@ -71,10 +73,17 @@ class Namer:
             return [f"runs({self.job[j]})" for j in K["j"]]
         if k == "compute":
             return [f"compute({reg[r]},{self.cls[c]})" for r, c in zip(K["r"], K["c"])]
-        if k in ("storage", "power", "nodes"):
+        if k in ("storage", "memory", "power", "nodes"):
             return [f"{k}({reg[r]})" for r in K["r"]]
         if k == "bandwidth":
             return [self._edge_name(e) for e in K["e"]]
+        if k == "backups":
+            return [f"backups({self.service[d]})" for d in K["d"]]
+        if k == "separation":  # pairwise (--relax): (d, r, b); clique rows: (d, b)
+            if "r" not in K:
+                return [f"separation({self.service[d]},{reg[b]})" for d, b in zip(K["d"], K["b"])]
+            return [f"separation({self.service[d]},{reg[r]},{reg[b]})"
+                    for d, r, b in zip(K["d"], K["r"], K["b"])]
         if k == "require":
             return [f"require({self.statement[s]}).{p}" for s, p in zip(K["s"], K["p"])]
         if k == "parallel":

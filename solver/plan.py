@@ -55,6 +55,10 @@ class RegionPlan(_M):
     energy_mwh: float
     compute_tflops: float
     storage_tb: float
+    memory_tb: Optional[float] = Field(
+        None, exclude_if=_absent,
+        description="installed memory (§9); present only when the spec uses memory (a node type, "
+                    "demand or job with memory > 0)")
     utilization: dict[str, Optional[float]] = Field(
         description="per class: compute work placed / (horizon x installed compute); null without compute")
 
@@ -63,6 +67,16 @@ class DemandPlan(_M):
     name: str
     regions: dict[str, float] = Field(description="fraction served in each region (non-zero only)")
     latency_ms: Optional[float] = Field(description="largest path latency from the origin to a serving region")
+    compute_tflops: Optional[float] = Field(
+        None, exclude_if=_absent,
+        description="§9: the compute derived as 2 x params x token_rate (only for demands sized that way)")
+    backups: Optional[list[str]] = Field(
+        None, exclude_if=_absent,
+        description="§9: regions holding a backup copy, by name; present on every demand when the "
+                    "spec has a demand with backups > 0 ([] for the others)")
+    backup_fractions: Optional[dict[str, float]] = Field(
+        None, exclude_if=_absent,
+        description="relaxed plans with backups only: the LP's z[d,b] > 0 per region")
 
 
 class JobPlacement(_M):
@@ -80,6 +94,9 @@ class JobPlan(_M):
     nodes: Optional[int]
     runtime_h: Optional[float]
     latency_ms: Optional[float] = None
+    work_pflop: Optional[float] = Field(
+        None, exclude_if=_absent,
+        description="§9: the work derived as 6 x params x tokens (only for jobs sized that way)")
     placements: Optional[list[JobPlacement]] = Field(
         None, exclude_if=_absent,
         description="relaxed plans only (omitted otherwise): every placement with y > 0, "

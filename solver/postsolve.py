@@ -51,7 +51,7 @@ def secondary_cost(sp: SparseProgram) -> np.ndarray:
         k = len(fam)
         if fam.kind in ("n", "open"):
             w[fam.start:fam.stop] = 1.0 + np.arange(k) / max(k, 1)
-        elif fam.kind == "x":
+        elif fam.kind in ("x", "z"):  # z: backup copies (§9), by region like x
             w[fam.start:fam.stop] = (fam.keys["r"] + 1) / R
         elif fam.kind == "y":
             w[fam.start:fam.stop] = (fam.keys["r"] + 1) / R + (fam.keys["t"] + 1) / (R * T)

@@ -23,6 +23,18 @@ def num(v: Optional[float]) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def text_width(text: str) -> int:
+    """Columns a terminal gives the text: CJK characters take two (wcwidth)."""
+    from wcwidth import wcswidth
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)  # control characters: count code points
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - text_width(text))
+
+
 def _table(title: str, headers: list[str], rows: list[list[str]], md: bool) -> list[str]:
     if not rows:
         return []
@@ -30,8 +42,8 @@ def _table(title: str, headers: list[str], rows: list[list[str]], md: bool) -> l
         out = [f"### {title}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
         return out + [""]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    widths = [max(text_width(h), *(text_width(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    line = lambda cells: "  ".join(pad(c, w) for c, w in zip(cells, widths)).rstrip()
     return [title, line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows] + [""]
 
 
@@ -56,8 +68,8 @@ def _summary(plan: Plan, md: bool) -> list[str]:
                  ["carbon", f"{num(plan.carbon_tco2)} tCO2"]]
     if md:
         return [f"- **{k}**: {v}" for k, v in rows] + [""]
-    width = max(len(k) for k, _ in rows)
-    return [f"{k.ljust(width)}  {v}" for k, v in rows] + [""]
+    width = max(text_width(k) for k, _ in rows)
+    return [f"{pad(k, width)}  {v}" for k, v in rows] + [""]
 
 
 def _costs(plan: Plan, md: bool) -> list[str]:
@@ -70,13 +82,15 @@ def _costs(plan: Plan, md: bool) -> list[str]:
 
 def _regions(plan: Plan, md: bool) -> list[str]:
     rows = []
+    memory = any(r.memory_tb is not None for r in plan.regions)  # §9: a column only for specs with memory
     for r in plan.regions:
         nodes = ", ".join(f"{t}={num(v)}" for t, v in sorted(r.nodes.items())) or "-"
         util = ", ".join(f"{c}={num(v)}" for c, v in sorted(r.utilization.items())) or "-"
         rows.append([r.name, _open(r), nodes, num(r.power_mw), num(r.energy_mwh),
-                     num(r.compute_tflops), num(r.storage_tb), util])
+                     num(r.compute_tflops), num(r.storage_tb)]
+                    + ([num(r.memory_tb)] if memory else []) + [util])
     return _table("Regions", ["region", "open", "nodes", "power MW", "energy MWh", "compute TFLOPS",
-                              "storage TB", "utilization"], rows, md)
+                              "storage TB"] + (["memory TB"] if memory else []) + ["utilization"], rows, md)
 
 
 def _open(r) -> str:
@@ -88,16 +102,24 @@ def _open(r) -> str:
 
 
 def _demands(plan: Plan, md: bool) -> list[str]:
+    backups = any(d.backups is not None for d in plan.demands)  # §9: a column only for specs with backups
+    derived = any(d.compute_tflops is not None for d in plan.demands)
     rows = [[d.name, ", ".join(f"{r}={num(v)}" for r, v in sorted(d.regions.items())) or "-",
-             num(d.latency_ms)] for d in plan.demands]
-    return _table("Demands", ["demand", "served in (fraction)", "latency ms"], rows, md)
+             num(d.latency_ms)] + ([num(d.compute_tflops)] if derived else [])
+            + ([", ".join(d.backups or []) or "-"] if backups else []) for d in plan.demands]
+    return _table("Demands", ["demand", "served in (fraction)", "latency ms"]
+                  + (["compute TFLOPS (2·params·token_rate)"] if derived else [])
+                  + (["backups"] if backups else []), rows, md)
 
 
 def _jobs(plan: Plan, md: bool) -> list[str]:
     if any(j.placements is not None for j in plan.jobs):
         return _relaxed_jobs(plan, md)
-    rows = [[j.name, j.region or "-", j.node_type or "-", num(j.nodes), num(j.runtime_h)] for j in plan.jobs]
-    return _table("Jobs", ["job", "region", "node type", "nodes", "runtime h"], rows, md)
+    derived = any(j.work_pflop is not None for j in plan.jobs)  # §9: jobs sized as 6·params·tokens
+    rows = [[j.name, j.region or "-", j.node_type or "-", num(j.nodes), num(j.runtime_h)]
+            + ([num(j.work_pflop)] if derived else []) for j in plan.jobs]
+    return _table("Jobs", ["job", "region", "node type", "nodes", "runtime h"]
+                  + (["work PFLOP (6·params·tokens)"] if derived else []), rows, md)
 
 
 def _relaxed_jobs(plan: Plan, md: bool) -> list[str]:

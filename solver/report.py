@@ -14,6 +14,8 @@ from suanli.solver.plan import (
     round_sig,
 )
 from suanli.solver.units import GBPS, HOUR, MS, MWH, TB, TCO2, TFLOPS
+
+PFLOP = 1e15
 from suanli.compiler.ir import Metric
 from suanli.diagnostics import NO_SPAN
 
@@ -52,7 +54,7 @@ def build_plan(program: Program, state: PlanState, status: str, solver: str, rel
     plan.renewable_energy_mwh = ev.metric(_metric("renewable_energy")) / MWH
     plan.carbon_tco2 = ev.metric(_metric("carbon")) / TCO2
     plan.regions = _regions(program, ev, relaxed)
-    plan.demands = _demands(program, ev)
+    plan.demands = _demands(program, ev, relaxed)
     plan.jobs = _jobs(program, ev, relaxed)
     plan.links = _links(program, ev)
     plan.requires = [statement_result(ev, s) for s in program.statements if s.kind == "require"]
@@ -79,8 +81,18 @@ def _regions(program: Program, ev: Evaluator, relaxed: bool = False) -> list[Reg
             power_mw=float(ix.pue[i] * (ev.n[i] * ix.t_power).sum()) / 1e6,
             energy_mwh=float(energy[i]) / MWH,
             compute_tflops=float((ev.n[i] * ix.t_compute).sum()) / TFLOPS,
-            storage_tb=float((ev.n[i] * ix.t_storage).sum()) / TB, utilization=util))
+            storage_tb=float((ev.n[i] * ix.t_storage).sum()) / TB, utilization=util,
+            memory_tb=float((ev.n[i] * ix.t_memory).sum()) / TB if uses_memory(program) else None))
     return out
+
+
+def uses_memory(program: Program) -> bool:
+    """§9: plans carry `memory_tb` only for specs with memory (older plans keep their bytes)."""
+    return any(w.memory > 0 for w in (*program.node_types, *program.services, *program.jobs))
+
+
+def uses_backups(program: Program) -> bool:
+    return any(s.backups > 0 for s in program.services)
 
 
 def state_open(program: Program, state: PlanState, region: str, has_nodes: bool) -> bool:
@@ -114,13 +126,26 @@ def _num(v: float):
     return int(v) if float(v).is_integer() else float(v)
 
 
-def _demands(program: Program, ev: Evaluator) -> list[DemandPlan]:
+def _demands(program: Program, ev: Evaluator, relaxed: bool = False) -> list[DemandPlan]:
     out = []
     for svc in program.services:
         lat = ev.latency(svc.name)
-        out.append(DemandPlan(name=svc.name, regions=dict(sorted(ev.s.served.get(svc.name, {}).items())),
-                              latency_ms=None if lat is None else lat / MS))
+        plan = DemandPlan(name=svc.name, regions=dict(sorted(ev.s.served.get(svc.name, {}).items())),
+                          latency_ms=None if lat is None else lat / MS)
+        _demand_extras(program, ev, svc, plan, relaxed)
+        out.append(plan)
     return out
+
+
+def _demand_extras(program: Program, ev: Evaluator, svc, plan: DemandPlan, relaxed: bool) -> None:
+    """§9 fields, only where the spec uses them: derived compute and backups."""
+    if svc.token_rate is not None:
+        plan.compute_tflops = svc.compute / TFLOPS
+    if uses_backups(program):
+        copies = ev.s.backups.get(svc.name, {})
+        plan.backups = sorted(r for r, z in copies.items() if z > 0)
+        if relaxed:
+            plan.backup_fractions = dict(sorted(copies.items()))
 
 
 def _jobs(program: Program, ev: Evaluator, relaxed: bool = False) -> list[JobPlan]:
@@ -134,7 +159,8 @@ def _jobs(program: Program, ev: Evaluator, relaxed: bool = False) -> list[JobPla
         lat = ev.latency(job.name)
         plan = JobPlan(name=job.name, region=r, node_type=t, nodes=opt.nodes if opt else None,
                        runtime_h=opt.runtime / HOUR if opt else None,
-                       latency_ms=None if lat is None else lat / MS)
+                       latency_ms=None if lat is None else lat / MS,
+                       work_pflop=job.work / PFLOP if job.tokens is not None else None)
         if relaxed:
             plan.placements = [JobPlacement(region=pr, node_type=pt, fraction=pf, nodes=po.nodes,
                                             runtime_h=po.runtime / HOUR)

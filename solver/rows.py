@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from suanli.solver.backups import backup_storage
 from suanli.solver.columns import Columns, PairTables
 from suanli.solver.index import Index
 from suanli.solver.sparse import Family
@@ -107,10 +108,26 @@ def storage_rows(rb: RowBuilder, ix: Index, c: Columns) -> None:
     ys = np.flatnonzero(jsto[c.y_j] > 0) if len(c.y_j) else np.zeros(0, dtype=np.int64)
     s_t = ix.t_storage[c.n_t]
     ns = np.flatnonzero(s_t > 0)
-    _keyed_rows(rb, "storage", np.concatenate([c.x_r[xs], c.y_r[ys]]),
-                np.concatenate([c.x0 + xs, c.y0 + ys]),
-                np.concatenate([sto[c.x_d[xs]], jsto[c.y_j[ys]]]),
+    zr, zc, zv = backup_storage(ix, c)  # §9: each backup copy holds the demand's storage
+    _keyed_rows(rb, "storage", np.concatenate([c.x_r[xs], c.y_r[ys], zr]),
+                np.concatenate([c.x0 + xs, c.y0 + ys, zc]),
+                np.concatenate([sto[c.x_d[xs]], jsto[c.y_j[ys]], zv]),
                 c.n_r[ns], c.n0 + ns, -s_t[ns], lambda k: {"r": k})
+
+
+def memory_rows(rb: RowBuilder, ix: Index, c: Columns) -> None:
+    """§9: memory per region, like storage (4): demands' and jobs' memory <= installed."""
+    p = ix.program
+    mem = np.array([s.memory for s in p.services], dtype=float)
+    jmem = np.array([j.memory for j in p.jobs], dtype=float)
+    xs = np.flatnonzero(mem[c.x_d] > 0) if len(c.x_d) else np.zeros(0, dtype=np.int64)
+    ys = np.flatnonzero(jmem[c.y_j] > 0) if len(c.y_j) else np.zeros(0, dtype=np.int64)
+    m_t = ix.t_memory[c.n_t]
+    ns = np.flatnonzero(m_t > 0)
+    _keyed_rows(rb, "memory", np.concatenate([c.x_r[xs], c.y_r[ys]]),
+                np.concatenate([c.x0 + xs, c.y0 + ys]),
+                np.concatenate([mem[c.x_d[xs]], jmem[c.y_j[ys]]]),
+                c.n_r[ns], c.n0 + ns, -m_t[ns], lambda k: {"r": k})
 
 
 def _region_sum_rows(rb, kind, c: Columns, caps: np.ndarray, coef: np.ndarray) -> None:

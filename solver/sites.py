@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from suanli.solver.backups import backup_storage
 from suanli.solver.columns import Columns
 from suanli.solver.index import Index
 
@@ -64,13 +65,15 @@ def _demand_bound(ix: Index, c: Columns) -> np.ndarray:
     store = np.zeros(c.R)
     np.add.at(store, c.x_r, sto[c.x_d] if len(c.x_d) else 0.0)
     np.add.at(store, c.y_r, jsto[c.y_j] if len(c.y_j) else 0.0)
+    zr, _, zv = backup_storage(ix, c)  # §9: backup copies hold storage too
+    np.add.at(store, zr, zv)
     par = np.zeros(c.R * c.T)
     np.maximum.at(par, c.y_r * c.T + c.y_t, c.y_nodes.astype(float))
     f, s = ix.t_compute[c.n_t], ix.t_storage[c.n_t]
     with np.errstate(divide="ignore", invalid="ignore"):
         by_work = np.where(f > 0, np.ceil(work[c.n_r * C + ix.t_class[c.n_t]] / (u * H * np.where(f > 0, f, 1))), 0)
         by_store = np.where(s > 0, np.ceil(store[c.n_r] / np.where(s > 0, s, 1)), 0)
-    return np.maximum.reduce([by_work, by_store, par[c.n_r * c.T + c.n_t]])
+    return np.maximum.reduce([by_work, by_store, par[c.n_r * c.T + c.n_t], _memory_bound(ix, c)])
 
 
 def _forced_regions(rb, ix: Index, c: Columns, sense: str, obj) -> np.ndarray:
@@ -90,3 +93,19 @@ def _forced_regions(rb, ix: Index, c: Columns, sense: str, obj) -> np.ndarray:
         helps = (np.isfinite(ub[local]) & (v < 0)) | (np.isfinite(lb[local]) & (v > 0))
         forced[c.n_r[cols[helps]]] = True
     return forced
+
+
+# ---- §9 memory (kept apart from the bounds above) ---------------------------
+
+def _memory_bound(ix: Index, c: Columns) -> np.ndarray:
+    """Per n column: the type-t nodes whose memory alone holds all the memory
+    that may be placed in r (demands' and jobs' memory rows, like storage)."""
+    p = ix.program
+    mem = np.array([s.memory for s in p.services], dtype=float)
+    jmem = np.array([j.memory for j in p.jobs], dtype=float)
+    need = np.zeros(c.R)
+    np.add.at(need, c.x_r, mem[c.x_d] if len(c.x_d) else 0.0)
+    np.add.at(need, c.y_r, jmem[c.y_j] if len(c.y_j) else 0.0)
+    m = ix.t_memory[c.n_t]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(m > 0, np.ceil(need[c.n_r] / np.where(m > 0, m, 1)), 0)

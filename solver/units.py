@@ -7,7 +7,7 @@ from suanli.compiler.ir import LinExpr
 # metric kind -> (display unit, SI per display unit); money is in the currency
 METRIC_UNITS = {
     "energy": ("MWh", 3.6e9), "renewable_energy": ("MWh", 3.6e9), "carbon": ("tCO2", 1e6),
-    "compute": ("TFLOPS", 1e12), "storage": ("TB", 1e12), "power": ("MW", 1e6),
+    "compute": ("TFLOPS", 1e12), "storage": ("TB", 1e12), "memory": ("TB", 1e12), "power": ("MW", 1e6),
     "nodes": ("nodes", 1.0), "served": ("fraction", 1.0),
 }
 MW = 1e6

@@ -36,6 +36,7 @@ from suanli.solver.extract import state_from_plan
 from suanli.solver.index import Index
 from suanli.solver.plan import Plan
 from suanli.solver.report import main_placement, row_holds, state_open
+from suanli.solver.verify_s9 import backup_need, check_backups, check_memory
 from suanli.solver.units import GBPS, HOUR, MW, MWH, TB, TFLOPS
 
 ABS, REL = 1e-6, 1e-9
@@ -60,7 +61,7 @@ def verify(program: Program, plan: Plan) -> list[str]:
     state = state_from_plan(program, plan)
     ev = Evaluator(program, state, ix)
     for check in (_nodes, _services, _jobs, _compute, _storage, _caps, _sites, _bandwidth,
-                  _requires, _costs, _summaries):
+                  _requires, _costs, _summaries, check_memory, check_backups):
         out.extend(check(program, plan, state, ev))
     return out
 
@@ -204,6 +205,8 @@ def _storage(program, plan, state, ev):
         need[r] = need.get(r, 0.0) + svc.storage * frac
     for job, r, _, _, frac in ev.job_items():
         need[r] = need.get(r, 0.0) + job.storage * frac
+    for r, v in backup_need(program, state).items():  # §9: each backup copy holds storage
+        need[r] = need.get(r, 0.0) + v
     out = []
     for r, v in sorted(need.items()):
         have = float((ev.n[ev.ix.region_ix[r]] * ev.ix.t_storage).sum())

@@ -150,6 +150,9 @@ FEATURES = {
     "prop_name_across_lines": "region a {\n  x\n  =\n  1\n}\n",
     "keywords_as_parts": "let x = formula + index + regions + nodes\n",
     "unit_e": "let x = 1 e\nlet y = 2e\n",
+    "s9_per_time": "demand d { params = 7e10; token_rate = 2e4 / s\n memory = 2 TB; backups = 1 }\n"
+                   "let r = 2e4/s\nlet q = 1_000 / min\nnode n { media = ssd }\n"
+                   "require memory(ssd, r) >= compute(general) / (1 GFLOPS/GB)\n",
     "example": (ROOT / "specs" / "example.spec").read_text(encoding="utf-8"),
 }
 

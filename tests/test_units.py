@@ -48,3 +48,13 @@ def test_display_units():
     assert u.display_unit(u.MONEY, "USD") == ("USD", Fraction(1))
     text, scale = u.display_unit(u.MONEY / u.ENERGY, "CNY")
     assert text == "CNY/MWh" and scale == Fraction(1, 3_600_000_000)
+
+
+def test_per_time_is_named_and_never_a_denominator_name():
+    """§9's token_rate dimension is `1/time` (1/s); other texts do not change because of it."""
+    from suanli.compiler import units as u
+
+    assert u.dim_text(u.PER_TIME) == "1/time"
+    assert u.display_unit(u.PER_TIME, "CNY") == ("1/s", 1)
+    assert u.dim_text(u.MONEY * u.TIME) == "time*money"
+    assert "1/time" not in u.dim_text(u.DATA * u.TIME)

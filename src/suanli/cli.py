@@ -36,6 +36,8 @@ COMMANDS = {
     "explain": "explain why a spec is infeasible, in spec terms",
     "diff": "compare two plans or specs: cost, placement, carbon",
     "sweep": "solve many cases of a spec (scenarios, grids, samples), locally or on Dask",
+    "report": "draw a plan (or a spec, solved first) as one self-contained HTML page",
+    "lsp": "run the language server for editors (LSP over stdio)",
 }
 
 
@@ -50,6 +52,8 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised from CLI tests
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="suanli", description="Plan compute infrastructure from a .spec file.")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
+    parser.add_argument("--version", action="version", version=f"suanli {_version()}",
+                        help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, summary in COMMANDS.items():
         module = _command_module(name)
@@ -60,6 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="show Python tracebacks for internal errors")
         module.add_arguments(cmd_parser)
     return parser
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("suanli")
+    except Exception:  # not installed as a distribution (e.g. run from a source tree)
+        from suanli import __version__
+
+        return __version__
 
 
 def _command_module(name: str):

@@ -42,16 +42,20 @@ def compile_options(args) -> dict:
 def run(args) -> int:
     from suanli.compiler.pipeline import compile_spec
 
-    all_diags, sources = [], {}
+    all_diags, sources, derived = [], {}, []
     for path in args.files:
         result = compile_spec(path, **compile_options(args))
         all_diags.extend(result.diagnostics)
         sources.update(result.sources)
+        if result.program is not None:
+            derived += derived_sizes(path, result.program)
     errors = sum(d.severity is Severity.ERROR for d in all_diags)
     warnings = sum(d.severity is Severity.WARNING for d in all_diags)
     if args.format == "json":
         payload = {"files": list(args.files), "errors": errors, "warnings": warnings,
                    "diagnostics": [d.to_json() for d in all_diags]}
+        if derived:  # §9: only specs with AI-sized workloads gain the key
+            payload["derived"] = derived
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     else:
         if args.format in ("junit", "sarif", "github"):
@@ -61,6 +65,23 @@ def run(args) -> int:
         summary = f"{len(args.files)} file(s) checked: {errors} error(s), {warnings} warning(s)"
         print(summary, file=sys.stderr)
     return 2 if errors else 0
+
+
+def derived_sizes(path: str, program) -> list[dict]:
+    """§9: the work (6·params·tokens) and compute (2·params·token_rate) derived from model sizes."""
+    out = []
+    for job in program.jobs:
+        if job.tokens is not None:
+            out.append({"file": path, "kind": "job", "name": job.name, "params": job.params,
+                        "tokens": job.tokens, "work_flop": job.work, "work_pflop": job.work / 1e15,
+                        "work_pflops_day": job.work / 1e15 / 86400})
+    for svc in program.services:
+        if svc.token_rate is not None:
+            out.append({"file": path, "kind": "demand", "name": svc.name, "params": svc.params,
+                        "token_rate_per_s": svc.token_rate, "compute_flops": svc.compute,
+                        "compute_tflops": svc.compute / 1e12})
+    from suanli.solver.plan import round_sig
+    return [{k: round_sig(v) if isinstance(v, float) else v for k, v in d.items()} for d in out]
 
 
 def _ci_output(fmt: str, files: list[str], diags: list, code: int, sources: dict) -> str:

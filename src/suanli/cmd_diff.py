@@ -22,8 +22,9 @@ def add_arguments(parser) -> None:
 
     parser.add_argument("old", metavar="OLD", help="the plan JSON or spec before the change")
     parser.add_argument("new", metavar="NEW", help="the plan JSON or spec after the change")
-    parser.add_argument("--format", choices=("table", "json", "markdown"), default=None,
-                        help="output format (default: table on a terminal, json otherwise)")
+    parser.add_argument("--format", choices=("table", "json", "markdown", "html"), default=None,
+                        help="output format (default: table on a terminal, json otherwise: on a pipe "
+                             "or with -o); html: before and after side by side (see `suanli report`)")
     parser.add_argument("-o", "--output", metavar="PATH", help="write the diff to PATH (atomically)")
     parser.add_argument("--max-increase", metavar="LIMIT", default=None,
                         help="exit 1 when the total cost rises by more than LIMIT (5%% or 0.05)")
@@ -65,7 +66,11 @@ def _run(args) -> int:
     new = plan_or_spec(args.new, args)
     diff = diff_plans(old, new, limit)
     fmt = default_format(args.format, args.output)
-    emit(diff_dumps(diff) if fmt == "json" else render_diff(diff, fmt), args.output)
+    if fmt == "html":
+        from suanli.cmd_report import diff_html
+        emit(diff_html(old, new, diff, args), args.output)
+    else:
+        emit(diff_dumps(diff) if fmt == "json" else render_diff(diff, fmt), args.output)
     if diff.budget is not None and diff.budget.exceeded:
         print(f"suanli: {diff.budget.message}", file=sys.stderr)
         return EXIT_ASSERT

@@ -36,9 +36,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--relax", action="store_true", help="solve the LP relaxation (node counts, sites and placements real)")
     parser.add_argument("--write-lp", metavar="PATH", help="write the exact program solved as CPLEX LP")
     parser.add_argument("--write-mps", metavar="PATH", help="write the exact program solved as MPS")
-    parser.add_argument("--format", choices=("table", "json", "markdown") + CI_FORMATS, default=None,
-                        help="output format (default: table on a terminal, json otherwise); junit, sarif "
-                             "and github are for CI (docs/ci.md)")
+    parser.add_argument("--format", choices=("table", "json", "markdown", "html") + CI_FORMATS, default=None,
+                        help="output format (default: table on a terminal, json otherwise, i.e. on a pipe "
+                             "or with -o: scripts get JSON; pass --format table to a pipe for the table); "
+                             "html is the page of `suanli report`; junit, sarif and github are for CI "
+                             "(docs/ci.md)")
     parser.add_argument("-o", "--output", metavar="PATH", help="write the plan to PATH (atomically)")
     parser.add_argument("--save-plan", metavar="PATH",
                         help="also write the plan as JSON to PATH (atomically), whatever --format is")
@@ -221,6 +223,9 @@ def _output(plan, args, code: int = 0, budget=None) -> None:
         text = ci_formats.plan_sarif(plan, code, budget)
     elif fmt == "github":
         text = ci_formats.plan_github(plan, budget)
+    elif fmt == "html":
+        from suanli.cmd_report import solve_html
+        text = solve_html(plan, args)
     else:
         text = render(plan, fmt)
     if getattr(args, "save_plan", None):

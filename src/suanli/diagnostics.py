@@ -180,21 +180,37 @@ def _render_label(lab: Label, sources: dict[str, str], primary: bool) -> list[st
     src_lines = text.splitlines()
     if not 1 <= span.line <= len(src_lines):
         return out
-    line_text = escape_control(src_lines[span.line - 1])
+    raw = src_lines[span.line - 1]
+    line_text = escape_control(raw)
     gutter = str(span.line)
     pad = " " * len(gutter)
-    width = _caret_width(span, len(line_text))
-    caret = " " * (span.col - 1) + ("^" if primary else "-") * width
+    indent, width = _caret_place(span, raw)
+    caret = " " * indent + ("^" if primary else "-") * width
     out.append(f"{pad} |")
     out.append(f"{gutter} | {line_text}")
     out.append(f"{pad} | {caret} {escape_control(lab.text)}".rstrip())
     return out
 
 
-def _caret_width(span: Span, line_len: int) -> int:
+def _caret_place(span: Span, raw: str) -> tuple[int, int]:
+    """Columns before the caret and its width, as a terminal shows the (escaped) line:
+    CJK characters take two columns, so carets stay under `贵州`."""
+    start = span.col - 1
     if span.end_line == span.line and span.end_col > span.col:
-        return span.end_col - span.col
-    return max(1, line_len - span.col + 1) if span.end_line > span.line else 1
+        under = raw[start:span.end_col - 1]
+    else:
+        under = raw[start:] if span.end_line > span.line else raw[start:start + 1]
+    indent = _display_width(escape_control(raw[:start])) + max(0, start - len(raw))
+    return indent, max(1, _display_width(escape_control(under)))
+
+
+def _display_width(text: str) -> int:
+    try:
+        from wcwidth import wcswidth
+    except ImportError:  # pragma: no cover - wcwidth is a dependency
+        return len(text)
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
 
 
 def render_all(diags: Iterable[Diagnostic], sources: dict[str, str] | None = None) -> str:

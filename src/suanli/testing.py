@@ -66,6 +66,11 @@ class SpecKnobs:
     scenarios: bool = True
     carbon_price: bool = True
     classes: tuple[str, ...] = CLASSES
+    # LANGUAGE.md §9 features (off by default, so earlier draws are unchanged):
+    memory: bool = False  # memory on node types (every one), demands and jobs
+    media: bool = False  # media ssd/hdd on node types, and an SSD-share require
+    ai_sizing: bool = False  # jobs as params/tokens, demands as params/token_rate
+    backups: bool = False  # backups = 1 on split = false demands
 
 
 def _num(draw, lo: float, hi: float, places: int = 2) -> str:
@@ -90,7 +95,8 @@ def _region(draw, name: str, knobs: SpecKnobs, tags: list[str]) -> str:
 
 
 @st.composite
-def _node(draw, name: str, cls: str, restricted: str | None) -> str:
+def _node(draw, name: str, cls: str, restricted: str | None, knobs: SpecKnobs | None = None,
+          index: int = 0) -> str:
     compute = {"general": (1, 10), "ai": (500, 8000), "hpc": (5, 40)}[cls]
     props = [f"class = {cls}", f"compute = {_num(draw, *compute, 1)} TFLOPS",
              f"storage = {_num(draw, 1, 40, 1)} TB", f"power = {_num(draw, 0.3, 12, 2)} kW",
@@ -99,36 +105,68 @@ def _node(draw, name: str, cls: str, restricted: str | None) -> str:
         props.append(f"opex = {_num(draw, 0, 50, 1)}e3 CNY/year")
     if restricted:
         props.append(f"regions = [{restricted}]")
+    if knobs is not None and knobs.memory:
+        props.append(f"memory = {_num(draw, 0.1, 2, 2)} TB")
+    if knobs is not None and knobs.media:
+        props.append(f"media = {'ssd' if index % 2 == 0 else 'hdd'}")
     return f"node {name} {{\n" + "".join(f"  {p}\n" for p in props) + "}\n"
 
 
 @st.composite
-def _demand(draw, name: str, cls: str, origin: str, knobs: SpecKnobs, nearby: str) -> str:
+def _demand(draw, name: str, cls: str, origin: str, knobs: SpecKnobs, nearby: str, n_regions: int = 1) -> str:
     compute = {"general": (10, 500), "ai": (100, 20000), "hpc": (10, 400)}[cls]
-    props = [f"class = {cls}", f"compute = {_num(draw, *compute, 1)} TFLOPS",
+    props = [f"class = {cls}", _demand_compute(draw, compute, knobs),
              f"storage = {_num(draw, 1, 500, 1)} TB", f"origin = {origin}",
              f"traffic = {_num(draw, 0, 5, 2)} Gbps"]
+    if knobs.memory:
+        props.append(f"memory = {_num(draw, 0, 20, 1)} TB")
     if knobs.latency and draw(st.booleans()):
         props.append(f"max_latency = {nearby}")
-    if knobs.residency and draw(st.booleans()):
+    resident = knobs.residency and draw(st.booleans())
+    if resident:
         props.append(f"residency = [{origin}]")
     if draw(st.integers(0, 4)) == 0:
         props.append("split = false")
+        if knobs.backups:  # 1 ms: every other region is at least that far (links are >= 1 ms)
+            far = "1 ms" if n_regions > 1 and not resident else "0 ms"
+            props += ["backups = 1", f"backup_separation = {far}"]
     return f"demand {name} {{\n" + "".join(f"  {p}\n" for p in props) + "}\n"
 
 
 @st.composite
-def _job(draw, name: str, cls: str, origin: str) -> str:
+def _job(draw, name: str, cls: str, origin: str, knobs: SpecKnobs | None = None) -> str:
     # Work is capped per class so one node of the slowest type of that class at 30%
     # efficiency needs at most ~1667 days: a serial part of <= 2% then takes <= 34 days,
     # inside the >= 60-day deadline, so every job has a usable node type.
     work_max = {"general": 0.5, "ai": 50, "hpc": 2}[cls]
-    props = [f"class = {cls}", f"work = {_num(draw, work_max / 50, work_max, 3)} PFLOPS * day",
+    props = [f"class = {cls}", _job_work(draw, work_max, knobs),
              f"deadline = {draw(st.integers(60, 120))} days",
              f"serial_fraction = {_num(draw, 0, 2, 1)}%", f"efficiency = {draw(st.integers(30, 90))}%",
              f"storage = {_num(draw, 0, 50, 1)} TB", f"origin = {origin}",
              f"data = {_num(draw, 0, 20, 1)} TB"]
+    if knobs is not None and knobs.memory:
+        props.append(f"memory = {_num(draw, 0, 5, 1)} TB")
     return f"job {name} {{\n" + "".join(f"  {p}\n" for p in props) + "}\n"
+
+
+def _demand_compute(draw, compute: tuple, knobs: SpecKnobs) -> str:
+    """compute in TFLOPS, or (AI sizing, §9) params and token_rate giving about that much."""
+    tflops = _num(draw, *compute, 1)
+    if not knobs.ai_sizing:
+        return f"compute = {tflops} TFLOPS"
+    params = draw(st.integers(1, 70))
+    rate = float(tflops) * 1e12 / (2 * params * 1e9)
+    return f"params = {params}e9\n  token_rate = {max(rate, 0.01):.4g} / s"
+
+
+def _job_work(draw, work_max: float, knobs: SpecKnobs | None) -> str:
+    """work in PFLOPS*day, or (AI sizing, §9) params and tokens with 6*params*tokens about that much."""
+    work = _num(draw, work_max / 50, work_max, 3)
+    if knobs is None or not knobs.ai_sizing:
+        return f"work = {work} PFLOPS * day"
+    params = draw(st.integers(1, 70))
+    tokens = float(work) * 1e15 * 86400 / (6 * params * 1e9)
+    return f"params = {params}e9\n  tokens = {tokens:.4g}"
 
 
 @dataclass
@@ -188,7 +226,7 @@ def _nodes(draw, plan: _Plan, knobs: SpecKnobs) -> list[str]:
         restricted = None
         if i >= len(plan.classes) and draw(st.booleans()):
             restricted = draw(st.sampled_from(plan.regions))
-        out.append(draw(_node(f"{cls}_{i}", cls, restricted)))
+        out.append(draw(_node(f"{cls}_{i}", cls, restricted, knobs, i)))
     return out
 
 
@@ -196,10 +234,11 @@ def _workloads(draw, plan: _Plan, knobs: SpecKnobs) -> list[str]:
     out = []
     for i in range(draw(st.integers(1, max(1, knobs.max_demands)))):
         cls, origin = draw(st.sampled_from(plan.classes)), draw(st.sampled_from(plan.regions))
-        out.append(draw(_demand(f"svc{i}", cls, origin, knobs, f"{_num(draw, 0, 40, 0)} ms")))
+        out.append(draw(_demand(f"svc{i}", cls, origin, knobs, f"{_num(draw, 0, 40, 0)} ms",
+                                len(plan.regions))))
     for i in range(draw(st.integers(0, knobs.max_jobs))):
         cls, origin = draw(st.sampled_from(plan.classes)), draw(st.sampled_from(plan.regions))
-        out.append(draw(_job(f"job{i}", cls, origin)))
+        out.append(draw(_job(f"job{i}", cls, origin, knobs)))
     return out
 
 
@@ -210,6 +249,10 @@ def _statements(draw, plan: _Plan, knobs: SpecKnobs) -> list[str]:
         out.append(f"require share: compute({cls}, east) >= {draw(st.integers(0, 30))}% * compute({cls})")
     if knobs.requires and draw(st.booleans()):
         out.append(f"for r in regions: require power(r) <= {draw(st.integers(600, 2000))} MW")
+    if knobs.media and draw(st.booleans()):  # §9: node 0 (ssd) may be built everywhere
+        out.append(f"require ssd_share: storage(ssd) >= {draw(st.integers(0, 50))}% * storage()")
+    if knobs.memory and knobs.requires and draw(st.booleans()):  # 算存比, generous enough to hold
+        out.append(f"assert advisory memory_ratio: compute() / memory() <= {draw(st.integers(50, 500))}e3 GFLOPS/GB")
     out.append(f"assert advisory budget: cost <= {draw(st.integers(1, 100))}e9 CNY")
     if knobs.scenarios and draw(st.booleans()):
         region = draw(st.sampled_from(plan.regions))
@@ -594,10 +637,12 @@ def _growth_targets(program, names: Optional[set[str]]) -> list[str]:
     out = []
     for svc in program.services:
         if names is None or svc.name in names:
-            out += [f"demand.{svc.name}.{p}" for p in ("compute", "storage", "traffic") if getattr(svc, p)]
+            rate = "token_rate" if svc.token_rate is not None else "compute"  # §9: scale what was written
+            out += [f"demand.{svc.name}.{p}" for p in (rate, "storage", "traffic") if getattr(svc, p)]
     for job in program.jobs:
         if names is None or job.name in names:
-            out += [f"job.{job.name}.{p}" for p in ("work", "storage", "data") if getattr(job, p)]
+            work = "tokens" if job.tokens is not None else "work"  # §9: an AI-sized job has no `work` to scale
+            out += [f"job.{job.name}.{p}" for p in (work, "storage", "data") if getattr(job, p)]
     return out
 
 

@@ -1,0 +1,110 @@
+"""AI workloads sized from the model (LANGUAGE.md §9).
+
+A job with `params` and `tokens` and no `work` needs work = 6 * params * tokens
+FLOP (the 6·N·D rule: forward and backward pass over every training token); a
+demand with `params` and `token_rate` and no `compute` needs compute =
+2 * params * token_rate FLOPS (one forward pass per generated token). The
+derived value replaces the missing property before anything else reads it;
+`ent["sized_from"]` records the inputs for `check --format json` and the plan.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from suanli.diagnostics import Label, error, warning
+from suanli.grammar import ast
+
+
+def size_from_model(decl: ast.Decl, props: dict[str, ast.Prop], ent, reader) -> None:
+    given = lambda name: name in props or bool(reader.overrides.get((decl.kind, decl.name, name)))  # noqa: E731
+    if decl.kind == "job":
+        _size_job(decl, props, ent, reader, given)
+    else:
+        _size_demand(decl, props, ent, reader.diags, given)
+
+
+def derives_work(decl, props, reader) -> bool:
+    """A job whose block writes `tokens` (or a scenario sets it) and not `work`: its work is derived."""
+    if decl.kind != "job" or "work" in props:
+        return False
+    return "tokens" in props or bool(reader.overrides.get(("job", decl.name, "tokens")))
+
+
+def _span(decl, props, name):
+    prop = props.get(name)
+    return prop.name_span if prop is not None else decl.name_span
+
+
+def _size_job(decl, props, ent, reader, given) -> None:
+    diags = reader.diags
+    if "work" in props and given("tokens"):
+        diags.add(error("E0720", f"job `{decl.name}` has both `work` and `tokens`",
+                        _span(decl, props, "tokens"), "work is derived from params and tokens",
+                        extra=[Label(_span(decl, props, "work"), "work given here")],
+                        help="give `work`, or `params` and `tokens` (work = 6 * params * tokens), not both"))
+        return
+    if not given("tokens"):
+        if given("work"):
+            return  # written, or set by a scenario (read as usual)
+        diags.add(error("E0505", f"job `{decl.name}` has no `work`", decl.name_span, "`work` is required",
+                        help="add `work = 3640 PFLOPS * day`, or `params` and `tokens`"))
+        return
+    if not given("params"):
+        diags.add(error("E0721", f"job `{decl.name}` has `tokens` but no `params`",
+                        _span(decl, props, "tokens"), "work = 6 * params * tokens needs params",
+                        help="add `params = 7e9` (the model's parameter count)"))
+        return
+    params, tokens = ent["params"], ent["tokens"]
+    if params is None or tokens is None:
+        return  # a bad value, already reported
+    work = 6 * Fraction(params) * Fraction(tokens)
+    if work <= 0:
+        diags.add(error("E0504", "work (6 * params * tokens) must be > 0, got 0",
+                        _span(decl, props, "tokens"), "out of range", help="e.g. `tokens = 3e11`"))
+        return
+    ent.values["work"] = work
+    ent.values["sized_from"] = {"params": Fraction(params), "tokens": Fraction(tokens)}
+    _override_work(decl, ent, reader)
+
+
+def _override_work(decl, ent, reader) -> None:
+    """Scenario/--set ops on `work` of a job sized from the model: `*=` etc. scale the derived
+    work (a 50% longer training run), `=` replaces it (and it is no longer model-sized)."""
+    ops = reader.overrides.get(("job", decl.name, "work"), [])
+    if not ops:
+        return
+    from suanli.compiler import units
+    from suanli.compiler.evaluate import Q
+    from suanli.compiler.schema import SCHEMAS
+
+    value, span = Q(ent["work"], units.WORK), ops[0].span
+    for op in ops:
+        value, span = reader._apply(op, value, span)
+        if value is None:
+            ent.values["work"] = None
+            return
+    checked = reader._checked("work", SCHEMAS["job"]["work"], value, span)
+    ent.values["work"] = checked.value if isinstance(checked, Q) else None
+    if any(op.op == "=" for op in ops):
+        ent.values.pop("sized_from", None)
+
+
+def _size_demand(decl, props, ent, diags, given) -> None:
+    if not given("token_rate"):
+        return
+    if given("compute"):
+        diags.add(warning("W0120", f"demand `{decl.name}`: `token_rate` is ignored because `compute` is given",
+                          _span(decl, props, "token_rate"), "compute wins",
+                          help="remove `compute` to size it as 2 * params * token_rate"))
+        return
+    if not given("params"):
+        diags.add(error("E0721", f"demand `{decl.name}` has `token_rate` but no `params`",
+                        _span(decl, props, "token_rate"), "compute = 2 * params * token_rate needs params",
+                        help="add `params = 7e9` (the model's parameter count)"))
+        return
+    params, rate = ent["params"], ent["token_rate"]
+    if params is None or rate is None:
+        return
+    ent.values["compute"] = 2 * Fraction(params) * Fraction(rate)
+    ent.values["sized_from"] = {"params": Fraction(params), "token_rate": Fraction(rate)}
