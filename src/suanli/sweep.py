@@ -92,11 +92,12 @@ def _materialize(bundle: SourceBundle, folder: str, removed_links) -> str:
     return os.path.join(folder, root_name)
 
 
-def run_case(bundle: SourceBundle, case: Case, options: CaseOptions) -> dict:
-    """Compile and solve one case; its row (never raises for a case that fails)."""
+def run_case(bundle: SourceBundle, case: Case, options: CaseOptions, scratch: Optional[str] = None) -> dict:
+    """Compile and solve one case; its row (never raises for a case that fails). Temp files go
+    under `scratch` when given (a pool's folder, removed by the parent even if a worker is killed)."""
     start = time.perf_counter()
     try:
-        with owned_tempdir() as tmp:
+        with owned_tempdir(scratch) as tmp:
             row = _solve_case(bundle, case, options, tmp)
     except Exception as exc:  # a broken case is a row, never a lost sweep
         row = _failed_row(case, "error", 70, f"internal error: {type(exc).__name__}: {exc}")

@@ -5,7 +5,8 @@ to stderr when it is a terminal. Interrupts: pool workers ignore SIGINT (the
 terminal sends it to the whole group; the parent decides) and turn SIGTERM into
 SystemExit so `finally` blocks run (a CBC child is killed with its group). On
 Ctrl-C or SIGTERM the parent SIGTERMs every worker, waits a bounded time,
-SIGKILLs what is left, and re-raises: no orphans.
+SIGKILLs what is left, removes the pool's temp folder, and re-raises: no orphans,
+no temp files.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 import time
 from typing import Callable, Optional
 
+from suanli.solver.watchdog import owned_tempdir
 from suanli.sweep import Case, CaseOptions, SourceBundle, run_case
 
 TERM_WAIT = 5.0  # seconds a worker gets to clean up after SIGTERM before SIGKILL
@@ -65,12 +67,18 @@ def _exit_on_term(signum, frame):
 
 def _pool_task(index: int) -> tuple[int, dict]:
     case = _WORKER["cases"][index]
-    return index, run_case(_WORKER["bundle"], case, _WORKER["options"])
+    return index, run_case(_WORKER["bundle"], case, _WORKER["options"], _WORKER["scratch"])
 
 
 def _run_pool(bundle, cases, options, jobs: int, tick) -> list[dict]:
+    # the workers' temp files live in one folder of ours: removed even when a worker had to be killed
+    with owned_tempdir() as scratch:
+        return _run_pool_in(bundle, cases, options, jobs, tick, scratch)
+
+
+def _run_pool_in(bundle, cases, options, jobs: int, tick, scratch: str) -> list[dict]:
     # fork: the workers inherit the bundle (no pickling of a large spec per case)
-    _WORKER.update(bundle=bundle, cases=cases, options=options)
+    _WORKER.update(bundle=bundle, cases=cases, options=options, scratch=scratch)
     import suanli.compiler.pipeline  # noqa: F401 - loaded once here, inherited by every worker
     import suanli.solver.solve  # noqa: F401
     context = multiprocessing.get_context("fork")
