@@ -169,11 +169,15 @@ def _check_job_fits(j: Entity, allowed, options, world: World, diags: Diagnostic
                     help="extend the deadline, raise max_nodes, lower serial_fraction, or add faster nodes"))
 
 
-def unused_node_warnings(world: World, diags: DiagnosticBag) -> None:
+def unused_node_warnings(world: World, diags: DiagnosticBag, statements=()) -> None:
+    """W0101 for a node type nothing can use: no demand or job of its class,
+    no storage wanted from it, and no require that building it could help
+    (`require compute(r, general) / storage(r) <= 2 GFLOPS/GB` wants storage)."""
     classes = {w["class"] for w in (*world.demands.values(), *world.jobs.values())}
+    wanted = _wanted_by_requires(world, statements)
     storage_needed = any((w["storage"] or 0) > 0 for w in (*world.demands.values(), *world.jobs.values()))
     for t in (world.nodes[n] for n in sorted(world.nodes)):
-        if t["class"] is None or t["class"] in classes:
+        if t["class"] is None or t["class"] in classes or t.name in wanted:
             continue
         if storage_needed and (t["storage"] or 0) > 0:
             continue
@@ -184,6 +188,26 @@ def unused_node_warnings(world: World, diags: DiagnosticBag) -> None:
                           f"`{t['class']}`" + ("" if not storage_needed else " and it has no storage"),
                           t.span, "nothing can use it",
                           help="remove it, or give a demand or job this class"))
+
+
+_CAPACITY = {"nodes": None, "power": None, "compute": "compute", "storage": "storage"}
+
+
+def _wanted_by_requires(world: World, statements) -> set[str]:
+    """Node types a require's capacity metric counts (a node adds compute,
+    storage, power or a node count there), so building them may be needed."""
+    out: set[str] = set()
+    for st in statements:
+        if st.kind != "require":
+            continue
+        for term in (t for row in st.rows for t in row.expr.terms):
+            m = term.metric
+            if m.kind not in _CAPACITY:
+                continue
+            prop = _CAPACITY[m.kind]
+            names = m.node_types if m.node_types is not None else tuple(world.nodes)
+            out.update(n for n in names if n in world.nodes and (prop is None or (world.nodes[n][prop] or 0) > 0))
+    return out
 
 
 def region_warnings(world: World, diags: DiagnosticBag) -> None:

@@ -16,6 +16,16 @@ from suanli.diagnostics import DiagnosticBag, Span, error
 from suanli.grammar import ast
 
 MAX_MAGNITUDE = Fraction(10) ** 300  # beyond this a float would overflow or be meaningless
+# The range a value may have for the solver, in the unit plans show it in (MW, TFLOPS, TB,
+# CNY, h, CNY/MWh ...): docs/reliability.md. Beyond it HiGHS and CBC lose precision, take a
+# bound for infinity (1e20) or fail, so the spec is rejected at the value instead (E0509).
+# Amounts (money, power, compute, data, time, ... and plain numbers) may reach 1e15; prices
+# and intensities (money/data, carbon/energy, ...) multiply small amounts and may reach 1e20
+# (the OR-Library specs price transfers at 6.7e15 CNY/TB).
+MAX_SOLVER_MAGNITUDE = Fraction(10) ** 15
+MAX_SOLVER_RATE_MAGNITUDE = Fraction(10) ** 20
+_AMOUNTS = frozenset({units.RATIO, units.MONEY, units.ENERGY, units.TIME, units.WORK, units.DATA,
+                      units.CARBON, units.POWER, units.RATE, units.DATA_RATE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +87,14 @@ class ConstEvaluator:
             return None
         return self.eval(expr)
 
-    def _num(self, expr: ast.Num) -> Q:
-        return Q(expr.value, units.RATIO)
+    def _num(self, expr: ast.Num) -> Q | None:
+        return _bounded(Q(expr.value, units.RATIO), expr.span, self.diags)
 
     def _quantity(self, expr: ast.Quantity) -> Q | None:
         unit = self._unit(expr.unit)
-        return None if unit is None else Q(expr.number.value * unit.value, unit.dim)
+        if unit is None:
+            return None
+        return _bounded(Q(expr.number.value * unit.value, unit.dim), expr.span, self.diags)
 
     def _unit(self, name: ast.Name) -> Q | None:
         found = units.lookup_unit(name.dotted)
@@ -156,6 +168,29 @@ def _bounded(q: Q, span: Span, diags: DiagnosticBag) -> Q | None:
                         "overflows here", help="check the units and exponents of this expression"))
         return None
     return q
+
+
+def solver_range_error(what: str, q: Q, currency: str, span: Span, diags: DiagnosticBag) -> bool:
+    """E0509 when `q`, in the unit plans show it in, is beyond what the solver can represent.
+    Returns True when it was reported."""
+    unit, scale = units.display_unit(q.dim, currency)
+    shown = q.value / scale
+    amount = q.dim in _AMOUNTS
+    if abs(shown) <= (MAX_SOLVER_MAGNITUDE if amount else MAX_SOLVER_RATE_MAGNITUDE):
+        return False
+    limit = f"{'1e15' if amount else '1e20'} {unit}".strip()
+    diags.add(error("E0509", f"{what} is out of the range the solver can represent: "
+                    f"{_sci(shown)} {unit}".rstrip() + f", above {limit}", span,
+                    "too large to solve with",
+                    help=f"values must stay within ±{limit} (docs/reliability.md); check the unit and exponent"))
+    return True
+
+
+def _sci(value: Fraction) -> str:
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    exp = len(str(value.numerator // value.denominator)) - 1
+    return f"{sign}{float(value / Fraction(10) ** exp):.3g}e{exp}"
 
 
 def to_float(q: Fraction) -> float:

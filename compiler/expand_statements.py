@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from suanli.compiler import ir, units
 from suanli.compiler.metrics import MetricEvaluator, Val, binop, const_val
+from suanli.compiler.evaluate import Q, solver_range_error
 from suanli.diagnostics import DiagnosticBag, Label, Span, error
 from suanli.grammar import ast
 
@@ -91,6 +92,9 @@ class StatementExpander:
         # a bare 0, which _same_dims lets compare with anything, takes the other side's dimension
         dim = next((v.dim for v in vals if not (v.is_const and v.const == 0)), vals[0].dim)
         vals = [const_val(v.const, dim) if v.is_const and v.const == 0 else v for v in vals]
+        if any(v.is_const and solver_range_error(f"this {kind}'s constant", Q(v.const, v.dim), self.currency,
+                                                 cmp.span, self.diags) for v in vals):
+            return
         if kind == "require":
             rows = self._rows(cmp, vals, cmp.span)
             if rows is None:

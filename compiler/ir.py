@@ -225,6 +225,7 @@ class Statement(_Model):
     dimension: Dimension
     rows: tuple[LinRow, ...] = ()
     advisory: bool = False
+    year: Optional[int] = None  # multi-year (§8): the year it is about; None = totals
 
 
 class Objective(_Model):
@@ -233,6 +234,14 @@ class Objective(_Model):
     dimension: Dimension
     span: Optional[Span] = None
     is_default: bool = True  # `minimize cost` when the spec has no objective
+
+
+class NearMetric(_Model):
+    """`solve --near-optimal METRIC`: the metric as typed and its linear form."""
+
+    text: str
+    expr: LinExpr
+    dimension: Dimension
 
 
 class Program(_Model):
@@ -250,12 +259,37 @@ class Program(_Model):
     statements: tuple[Statement, ...]  # in source order
     objective: Objective
     warnings: tuple["CompileWarning", ...] = ()  # for the plan's `warnings`
+    years: Optional["YearsIR"] = None  # multi-year build-out (LANGUAGE.md §8)
+    near_metric: Optional[NearMetric] = None  # `solve --near-optimal METRIC` (§11)
 
     def region(self, name: str) -> Region:
         return _index(self.regions)[name]
 
     def node_type(self, name: str) -> NodeType:
         return _index(self.node_types)[name]
+
+
+class YearsIR(_Model):
+    """The year axis of a multi-year spec. `programs[k]` is year first+k as a
+    single-period program (H = 1 year, that year's values, growth applied,
+    only the demands active and the jobs run that year; no statements).
+    Per node type (in `node_types` order): `available`, the first year it
+    may be built. Per region: `site_once`, a site_cost in plain money (paid
+    once, in the opening year) rather than money/time (paid each open year)."""
+
+    first: int
+    last: int
+    discount_rate: float = 0.0
+    programs: tuple["Program", ...]
+    available: tuple[int, ...]
+    site_once: tuple[bool, ...]
+
+    @property
+    def years(self) -> range:
+        return range(self.first, self.last + 1)
+
+    def discount(self, year: int) -> float:
+        return 1.0 / (1.0 + self.discount_rate) ** (year - self.first)
 
 
 class CompileWarning(_Model):
@@ -270,3 +304,4 @@ def _index(items):
 
 ExprNode.model_rebuild()
 Program.model_rebuild()
+YearsIR.model_rebuild()

@@ -2,12 +2,14 @@
 
 Import paths are relative to the importing file and must stay inside the root
 spec's directory once symlinks are resolved. A file reached twice is loaded
-once; a cycle is an error listing the whole chain. The byte limit covers the
+once; a cycle is an error listing the whole chain; a symlink loop is E0205.
+The walk is iterative, so any depth of imports is fine. The byte limit covers the
 root and its imports together.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 
@@ -38,6 +40,9 @@ def resolve_imports(root_path: str, diags: DiagnosticBag,
 
 
 class _Loader:
+    """Depth-first, in statement order, with an explicit stack: an import
+    chain thousands of files deep needs no Python recursion."""
+
     def __init__(self, root_dir: str, sources: Sources, diags: DiagnosticBag, max_bytes: int):
         self.root_dir = root_dir
         self.sources = sources
@@ -46,38 +51,52 @@ class _Loader:
         self.loaded: set[str] = set()
 
     def load(self, path: str, chain: list[tuple[str, ast.Import | None]], display: str) -> None:
+        # each entry: (path, chain to it, display) for a file to read, or an
+        # import to follow from (importer path, display, chain incl. importer)
+        stack: list[tuple] = [("file", path, chain, display)]
+        while stack:
+            entry = stack.pop()
+            if entry[0] == "file":
+                stack.extend(reversed(self._read(*entry[1:])))
+            else:
+                found = self._follow(*entry[1:])
+                if found is not None:
+                    stack.append(("file", *found))
+
+    def _read(self, path: str, chain, display: str) -> list[tuple]:
+        """Read and parse one file; the imports to follow from it, in order."""
         real = os.path.realpath(path)
         self.loaded.add(real)
         try:
             text = read_source(path, max_bytes=self.max_bytes - self.sources.total_bytes)
         except CompileError as exc:
             self.diags.extend(exc.diagnostics)
-            return
+            return []
         self.sources.total_bytes += len(text.encode("utf-8"))
         self.sources.texts[display] = text
         module, parse_diags = parse(text, display)
         self.diags.extend(parse_diags)
         if module is None:
-            return
+            return []
         self.sources.modules.append(module)
-        for stmt in module.statements:
-            if isinstance(stmt, ast.Import):
-                self._follow(stmt, path, display, chain + [(real, stmt)])
+        return [("import", stmt, path, display, chain + [(real, stmt)])
+                for stmt in module.statements if isinstance(stmt, ast.Import)]
 
     def _follow(self, stmt: ast.Import, importer: str, importer_display: str,
-                chain: list[tuple[str, ast.Import | None]]) -> None:
+                chain: list[tuple[str, ast.Import | None]]):
+        """(path, chain, display) of the file an import brings in, or None."""
         target = self._target(stmt, importer)
         if target is None:
-            return
+            return None
         real = os.path.realpath(target)
         stack = [c[0] for c in chain]
         if real in stack:
             self._cycle(stmt, chain, stack.index(real))
-            return
+            return None
         if real in self.loaded:
-            return  # a file reached twice is loaded once
+            return None  # a file reached twice is loaded once
         display = os.path.normpath(os.path.join(os.path.dirname(importer_display), stmt.path))
-        self.load(target, chain, display)
+        return target, chain, display
 
     def _target(self, stmt: ast.Import, importer: str) -> str | None:
         if os.path.isabs(stmt.path) or stmt.path.startswith(("/", "\\")) or ":" in stmt.path[:3]:
@@ -92,6 +111,11 @@ class _Loader:
                                  help=f"imports must stay inside {_shown(self.root_dir)}, "
                                       "the directory of the root spec"))
             return None
+        if _symlink_loop(target):
+            self.diags.add(error("E0205", f"import `{stmt.path}` is a symlink loop", stmt.path_span,
+                                 "symbolic links that point at each other",
+                                 help="make the link point at a real .spec file"))
+            return None
         if not os.path.isfile(real):
             self.diags.add(error("E0201", f"imported file `{stmt.path}` not found", stmt.path_span,
                                  "no such file", help=f"looked for {_shown(real)}"))
@@ -104,6 +128,14 @@ class _Loader:
         self.diags.add(error("E0204", "import cycle: " + " -> ".join(names), stmt.span,
                              "closes the cycle", extra=labels,
                              help="remove one of these imports"))
+
+
+def _symlink_loop(path: str) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _shown(path: str) -> str:

@@ -63,6 +63,8 @@ SCHEMAS: dict[str, dict[str, PropSpec]] = {
         "utilization": q(u.RATIO, "80%", between(0, 1, low_open=True)),
         "carbon_price": q(u.MONEY / u.CARBON, "300 CNY/tCO2"),
         "robust": PropSpec("names", example="[base, high_growth]"),  # §10: robust plans
+        "years": PropSpec("years", example="2026 .. 2030"),  # §8, read by compiler/years.py
+        "discount_rate": q(u.RATIO, "8%"),
     },
     "region": {
         "power_price": q(u.MONEY / u.ENERGY, "0.35 CNY/kWh"),
@@ -89,6 +91,7 @@ SCHEMAS: dict[str, dict[str, PropSpec]] = {
         "regions": PropSpec("names", example="[west]"),
         "max_per_region": COUNT,
         "label": PropSpec("string", example='"8-GPU server"'),
+        "available": PropSpec("year", example="2028"),
     },
     "link": {
         "latency": q(u.TIME, "28 ms", required=True),
@@ -110,6 +113,8 @@ SCHEMAS: dict[str, dict[str, PropSpec]] = {
         "residency": PropSpec("names", example="[east]"),
         "split": PropSpec("bool", example="false"),
         "label": PropSpec("string", example='"portal"'),
+        "growth": q(u.RATIO, "35%", check=None),
+        "years": PropSpec("years", example="2026 .. 2027"),
     },
     "job": {
         "class": NAME_REQUIRED,
@@ -127,5 +132,6 @@ SCHEMAS: dict[str, dict[str, PropSpec]] = {
         "max_latency": q(u.TIME, "30 ms"),
         "residency": PropSpec("names", example="[east]"),
         "label": PropSpec("string", example='"pretraining"'),
+        "year": PropSpec("year", example="2028"),
     },
 }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from suanli.compiler import units
-from suanli.compiler.evaluate import ConstEvaluator, Q, combine
+from suanli.compiler.evaluate import ConstEvaluator, Q, combine, solver_range_error
 from suanli.compiler.schema import SCHEMAS, PropSpec
 from suanli.diagnostics import NO_SPAN, DiagnosticBag, Span, error
 from suanli.grammar import ast
@@ -89,6 +89,8 @@ class PropReader:
             self.diags.add(error("E0304", f"unit mismatch: {name} expects {expected}, got {value.dim}",
                                  span, f"this is {value.dim}",
                                  help=f"a {name} looks like `{spec.example}`"))
+            return MISSING
+        if solver_range_error(name, value, self.ev.currency.code, span, self.diags):
             return MISSING
         if spec.check is not None:
             complaint = spec.check(value.value)

@@ -124,6 +124,37 @@ class InRange:
 
 Comparison = Union[Compare, InRange]
 
+# ------------------------------------------------- multi-year values (§8)
+
+
+@dataclass(frozen=True, slots=True)
+class YearRange:
+    """`2026 .. 2030` as a property value (`years` in settings and on demands)."""
+
+    lo: Expr
+    hi: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleEntry:
+    """`V from Y` of a schedule."""
+
+    value: Expr
+    year: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """`V1 from Y1, V2 from Y2, ...`: a property whose value changes by year."""
+
+    entries: tuple[ScheduleEntry, ...]
+    span: Span
+
+
+PropValue = Union[Expr, YearRange, Schedule]
+
 # ---------------------------------------------------------------- statements
 
 
@@ -131,7 +162,7 @@ Comparison = Union[Compare, InRange]
 class Prop:
     name: str
     name_span: Span
-    value: Expr
+    value: PropValue
     span: Span
 
 
@@ -185,6 +216,7 @@ class Require:
     name_span: Span | None
     cmp: Comparison
     span: Span
+    at: Expr | None = None  # `require at Y: ...` (§8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +226,7 @@ class Assert:
     cmp: Comparison
     span: Span
     advisory: bool = False  # `assert advisory ...`; `assert mandatory ...` is the default
+    at: Expr | None = None  # `assert at Y: ...` (§8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +257,7 @@ class Objective:
 class Override:
     target: Name  # kind.name.prop, e.g. region.guizhou.power_price
     op: str  # one of = *= += -=
-    value: Expr
+    value: PropValue
     span: Span
 
 

@@ -16,7 +16,7 @@ from suanli.diagnostics import Label, Span, error, escape_control
 
 KEYWORDS = ("settings let import region node link demand job require assert advisory "
             "mandatory for in policy objective minimize maximize scenario extends true "
-            "false").split()
+            "false from at").split()
 KEYWORD_TYPES = frozenset(k.upper() for k in KEYWORDS)
 STATEMENT_KWS = ("settings let import region node link demand job require assert for "
                  "policy objective scenario").split()

@@ -21,7 +21,7 @@ from suanli.grammar.fastnodes import maker
 
 __all__ = ["ExprParser", "MAX_DEPTH"]
 
-MAX_DEPTH = 200  # must equal transform.MAX_DEPTH (a test checks)
+MAX_DEPTH = 2000  # must equal transform.MAX_DEPTH (a test checks); see grammar/parser.RECURSION_LIMIT
 
 _Span, _Name, _Num = maker(Span), maker(ast.Name), maker(ast.Num)
 _Quantity, _BinOp, _Neg = maker(ast.Quantity), maker(ast.BinOp), maker(ast.Neg)

@@ -35,7 +35,7 @@ MAX_DIGITS = 1000
 
 KEYWORDS = ("settings", "let", "import", "region", "node", "link", "demand", "job", "require",
             "assert", "advisory", "mandatory", "for", "in", "policy", "objective", "minimize",
-            "maximize", "scenario", "extends", "true", "false")
+            "maximize", "scenario", "extends", "true", "false", "from", "at")
 # Longest first, as Lark orders string terminals of equal priority.
 LITERALS = ("==", ">=", "<=", "-=", "+=", "*=", "--", "..",
             "=", "(", "[", "-", "+", "}", ")", "]", "/", "*", ":", ",", ".", "{", ";")

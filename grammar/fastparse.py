@@ -97,6 +97,8 @@ class _Parser(ExprParser):
                 if kind[i + 1] != "=" or i + 1 in after_comment:
                     raise Fallback
                 value, after, _ = expr(i + 2)
+                if kind[after] == ".." or kind[after] == "from":
+                    value, after = self.prop_tail(value, after)
                 end, start = value.span, line[i]
                 out.append(_Prop(text[i], _Span(path, start, col[i], start, end_col[i]), value,
                                  _Span(path, start, col[i], end.end_line, end.end_col)))
@@ -107,6 +109,28 @@ class _Parser(ExprParser):
                 return tuple(out), i
             else:
                 raise Fallback
+
+    def prop_tail(self, value, i: int):
+        """After a property's first expression at token i: `.. hi` (a year
+        range) or `from Y, V from Y, ...` (a schedule), as (value, next)."""
+        if self.kind[i] == "..":
+            hi, after, _ = self.expr(i + 1)
+            return ast.YearRange(value, hi, self.span_nodes(value, hi)), after
+        entries = []
+        while True:
+            year, i, _ = self.expr(self.expect(i, "from"))
+            entries.append(ast.ScheduleEntry(value, year, self.span_nodes(value, year)))
+            if self.kind[i] != ",":
+                break
+            value, i, _ = self.expr(i + 1)
+        return ast.Schedule(tuple(entries), self.span_nodes(entries[0], entries[-1])), i
+
+    def prop_value(self, i: int):
+        """`_prop_value` at token i: an expression, a year range or a schedule."""
+        value, after, _ = self.expr(i)
+        if self.kind[after] == ".." or self.kind[after] == "from":
+            return self.prop_tail(value, after)
+        return value, after
 
     def settings(self, i: int):
         props, close = self.props(self.expect(i + 1, "{"))
@@ -155,17 +179,36 @@ class _Parser(ExprParser):
             return self.text[i], self.tspan(i), i + 2
         return None, None, i
 
+    def at_clause(self, i: int):
+        """`[at expr :]` of require and assert: (year expr or None, next)."""
+        if self.kind[i] != "at":
+            return None, i
+        year, after, _ = self.expr(i + 1)
+        return year, self.expect(after, ":")
+
+    def at_and_label(self, i: int):
+        """`[at Y:] [NAME:] [at Y:]` (one `at` at most: two fall back to Lark's E0809)."""
+        at, after = self.at_clause(i)
+        name, name_span, after = self.label(after)
+        if name is not None:
+            second, after = self.at_clause(after)
+            if second is not None:
+                if at is not None:
+                    raise Fallback
+                at = second
+        return at, name, name_span, after
+
     def require(self, i: int):
-        name, name_span, after = self.label(i + 1)
+        at, name, name_span, after = self.at_and_label(i + 1)
         cmp, after = self.comparison(after)
-        return ast.Require(name, name_span, cmp, self.span_to(i, cmp)), after
+        return ast.Require(name, name_span, cmp, self.span_to(i, cmp), at), after
 
     def assert_stmt(self, i: int):
         level = self.kind[i + 1]
         advisory = level == "advisory"
-        name, name_span, after = self.label(i + 2 if advisory or level == "mandatory" else i + 1)
+        at, name, name_span, after = self.at_and_label(i + 2 if advisory or level == "mandatory" else i + 1)
         cmp, after = self.comparison(after)
-        return ast.Assert(name, name_span, cmp, self.span_to(i, cmp), advisory), after
+        return ast.Assert(name, name_span, cmp, self.span_to(i, cmp), advisory, at), after
 
     def for_stmt(self, i: int):
         """A chain `for ..: for ..: require|assert ..`, without recursion."""
@@ -244,7 +287,7 @@ class _Parser(ExprParser):
         if op not in _OVERRIDE_OPS:
             raise Fallback
         target = _Name(tuple(parts), self.span(i, last))
-        value, after, _ = self.expr(last + 2)
+        value, after = self.prop_value(last + 2)
         return ast.Override(target, op, value, self.span_nodes(target, value)), after
 
     def comparison(self, i: int):

@@ -136,6 +136,21 @@ def quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def format_value(value) -> str:
+    """A property or override value: an expression, a year range or a schedule."""
+    kind = type(value)
+    if kind is ast.YearRange:
+        return f"{format_expr(value.lo)} .. {format_expr(value.hi)}"
+    if kind is ast.Schedule:
+        return ", ".join(f"{format_expr(e.value)} from {format_expr(e.year)}"
+                         for e in value.entries)
+    return format_expr(value)
+
+
+def _at(item) -> str:
+    return "" if item.at is None else f"at {format_expr(item.at)}: "
+
+
 def _comparison(cmp) -> str:
     if type(cmp) is ast.InRange:
         return f"{format_expr(cmp.expr)} in {format_expr(cmp.lo)} .. {format_expr(cmp.hi)}"
@@ -149,20 +164,20 @@ def format_line(item) -> str:
     """The one-line text of a property, override or non-block statement."""
     kind = type(item)
     if kind is ast.Prop:
-        return f"{item.name} = {format_expr(item.value)}"
+        return f"{item.name} = {format_value(item.value)}"
     if kind is ast.Override:
-        return f"{item.target.dotted} {item.op} {format_expr(item.value)}"
+        return f"{item.target.dotted} {item.op} {format_value(item.value)}"
     if kind is ast.Let:
         return f"let {item.name} = {format_expr(item.value)}"
     if kind is ast.Import:
         return f"import {quote(item.path)}"
     if kind is ast.Require:
         label = f"{item.name}: " if item.name is not None else ""
-        return f"require {label}{_comparison(item.cmp)}"
+        return f"require {_at(item)}{label}{_comparison(item.cmp)}"
     if kind is ast.Assert:
         level = "advisory " if item.advisory else ""
         label = f"{item.name}: " if item.name is not None else ""
-        return f"assert {level}{label}{_comparison(item.cmp)}"
+        return f"assert {level}{_at(item)}{label}{_comparison(item.cmp)}"
     if kind is ast.For:
         return f"for {item.var} in {format_expr(item.domain)}: {format_line(item.body)}"
     if kind is ast.Objective:

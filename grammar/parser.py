@@ -14,6 +14,7 @@ diagnostic per broken declaration; at most MAX_ERRORS are reported.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from functools import lru_cache
 from importlib import resources
@@ -69,6 +70,18 @@ def normalize_text(text: str) -> str:
     return text
 
 
+# Expression trees may be MAX_DEPTH (2000) levels high: a flat sum of 1,500 terms is a
+# 1,500-deep chain of BinOps, and the parser, evaluators, fmt and verify recurse over it
+# with a few Python frames per level. Python's default limit (1000) allowed ~200.
+RECURSION_LIMIT = 50_000
+
+
+def allow_deep_trees() -> None:
+    """Raise (never lower) the interpreter's recursion limit to RECURSION_LIMIT."""
+    if sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
+
+
 def parse(text: str, path: str, *,
           fast: bool = True) -> tuple[ast.Module | None, list[Diagnostic]]:
     """Parse a whole spec. Module is None exactly when there are errors.
@@ -76,6 +89,7 @@ def parse(text: str, path: str, *,
     The hand-written fast path (`fastparse`, ~10x faster, no Lark) is tried
     first; anything it does not accept, errors included, goes to Lark, which
     builds the same Module or the diagnostics. `fast=False` skips it."""
+    allow_deep_trees()
     text = normalize_text(text)
     if fast:
         try:

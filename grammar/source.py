@@ -14,9 +14,15 @@ from contextvars import ContextVar
 
 from suanli.diagnostics import CompileError, Span, error
 
-__all__ = ["read_source", "load_source", "DEFAULT_MAX_BYTES", "unsaved_texts"]
+__all__ = ["read_source", "load_source", "files_read", "DEFAULT_MAX_BYTES", "unsaved_texts"]
 
 DEFAULT_MAX_BYTES = 8_000_000
+_FILES_READ: set[str] = set()  # so an output path can never overwrite an input spec
+
+
+def files_read() -> frozenset[str]:
+    """The real paths of every spec file this process has read."""
+    return frozenset(_FILES_READ)
 
 # Editors' unsaved buffers (the language server): real path -> text, read instead of the file.
 _UNSAVED: ContextVar[dict[str, str]] = ContextVar("suanli_unsaved_texts", default={})
@@ -52,9 +58,15 @@ def load_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str
     return text, raw
 
 
+STDIN = "-"  # the path that means standard input (imports are then relative to the cwd)
+
+
 def _read_bytes(path: str, max_bytes: int) -> bytes:
+    if path == STDIN:
+        return _read_stdin(max_bytes)
     try:
         with open(path, "rb") as handle:
+            _FILES_READ.add(os.path.realpath(path))
             size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
                 raise _too_big(path, size, max_bytes)
@@ -66,6 +78,19 @@ def _read_bytes(path: str, max_bytes: int) -> bytes:
             help="check that the path is right and the file is readable")]) from None
     if len(data) > max_bytes:
         raise _too_big(path, len(data), max_bytes, at_least=True)
+    return data
+
+
+def _read_stdin(max_bytes: int) -> bytes:
+    import sys
+
+    try:
+        data = sys.stdin.buffer.read(max_bytes + 1)
+    except (OSError, AttributeError, ValueError) as exc:
+        raise CompileError([error("E0001", f"cannot read the spec from standard input: {exc}",
+                                  help="pipe a spec in, e.g. `suanli check - < main.spec`")]) from None
+    if len(data) > max_bytes:
+        raise _too_big("<stdin>", len(data), max_bytes, at_least=True)
     return data
 
 

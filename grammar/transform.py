@@ -21,7 +21,7 @@ from lark import Token
 from suanli.diagnostics import Diagnostic, Span, error, escape_control
 from suanli.grammar import ast
 
-MAX_DEPTH = 200  # nesting levels of one expression or `for` chain
+MAX_DEPTH = 2000  # levels of one expression (a flat sum of N terms is N levels) or `for` chain
 MAX_EXPONENT = 400  # |e| in `1e400`; far beyond any physical quantity
 MAX_DIGITS = 1000  # digits of one literal; also keeps int() off its 4300-digit limit
 
@@ -254,17 +254,46 @@ class SpecBuilder:
         expr, _, lo, hi = c
         return ast.InRange(expr, lo, hi, self._span(expr.span, hi.span))
 
+    def year_range(self, c):
+        lo, hi = c
+        return ast.YearRange(lo, hi, self._span(lo.span, hi.span))
+
+    def sched_entry(self, c):
+        value, _, year = c
+        return ast.ScheduleEntry(value, year, self._span(value.span, year.span))
+
+    def schedule(self, c):
+        return ast.Schedule(tuple(c), self._span(c[0].span, c[-1].span))
+
+    def at_clause(self, c):
+        return c[1]
+
+    def _one_at(self, before, after):
+        """`require at Y: NAME: ...` or `require NAME: at Y: ...`, not both."""
+        if before is not None and after is not None:
+            self.diags.append(error(
+                "E0809", "a statement has two `at` clauses", after.span, "second `at`",
+                help="write one `at YEAR:`, before or after the statement's name"))
+        return before if before is not None else after
+
+    def label(self, c):
+        return c[0], c[1]  # (NAME token, the `at` after it or None)
+
     def require(self, c):
-        kw, name, cmp = c
+        kw, at, label, cmp = c
+        name, at2 = label or (None, None)
+        at = self._one_at(at, at2)
         name_span = None if name is None else self._span(name, name)
         return ast.Require(None if name is None else str(name), name_span, cmp,
-                           self._span(kw, cmp.span))
+                           self._span(kw, cmp.span), at)
 
     def assert_stmt(self, c):
-        kw, level, name, cmp = c
+        kw, level, at, label, cmp = c
+        name, at2 = label or (None, None)
+        at = self._one_at(at, at2)
         name_span = None if name is None else self._span(name, name)
         return ast.Assert(None if name is None else str(name), name_span, cmp,
-                          self._span(kw, cmp.span), advisory=level == "advisory")
+                          self._span(kw, cmp.span), advisory=level == "advisory", at=at)
 
     def for_stmt(self, c):
         kw, var, _, domain, body = c

@@ -38,7 +38,7 @@ class SolveOptions:
     seed: int = 0
     presolve: bool = True
     progress: bool = False
-    grace: float = 5.0  # watchdog kills the solve at time_limit + grace
+    grace: float = 1.0  # watchdog kills the solve at time_limit + grace
     feasibility_tol: Optional[float] = None
     tmpdir: Optional[str] = None  # a directory the caller owns and removes
 

@@ -2,17 +2,19 @@
 
 `to_pulp(program_or_sparse)` is public: it returns the PuLP problem so a user
 can inspect or extend it. Solves run in a worker process (`python -m
-suanli.solver.cbc_backend DIR`) that leads its own session and process group
+suanli.solver.cbc_backend DIR PARENT_PID`) that leads its own session and process group
 (CBC is its child), so the watchdog can SIGKILL
 both at limit + grace, on Ctrl-C and on SIGTERM; PuLP's temp files go to a
-directory the caller owns. Status comes from PuLP's `sol_status`, never
+directory the caller owns. The worker dies with its parent, even a
+SIGKILLed one, and then removes that directory (`_die_with_parent`). Status comes from PuLP's `sol_status`, never
 `status` (which says Optimal at a time limit with a solution).
 """
 
 from __future__ import annotations
 
-import sys
+import contextlib
 import os
+import sys
 import time
 from typing import Optional
 
@@ -20,7 +22,7 @@ import numpy as np
 
 from suanli.solver.backend import Backend, SolveOptions, SolveResult, Status
 from suanli.solver.sparse import SparseProgram
-from suanli.solver.watchdog import Progress, kill_group, owned_tempdir, poll_until
+from suanli.solver.watchdog import Progress, kill_group, owned_group, owned_tempdir, poll_until
 
 
 def to_pulp(program_or_sparse, relax: bool = False):
@@ -70,11 +72,51 @@ def _empty_rows_infeasible(sp: SparseProgram) -> bool:
     return bool(np.any(empty & ((sp.row_lb > 1e-9) | (sp.row_ub < -1e-9))))
 
 
-def _child_main(job_dir: str) -> None:
-    """Runs in the worker process (python -m suanli.solver.cbc_backend DIR):
+def _die_with_parent(parent_pid: int, job_dir: str) -> None:
+    """The worker (and CBC, in its process group) must not outlive a parent
+    that was SIGKILLed or OOM-killed: on Linux the kernel sends SIGTERM when
+    the parent dies (PR_SET_PDEATHSIG); everywhere a thread watches getppid().
+    Either way the worker removes the temp dir and kills its group."""
+    import signal
+    import threading
+
+    signal.signal(signal.SIGTERM, lambda *_: _abandon(job_dir))
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        _abandon(job_dir)
+
+    if os.getppid() != parent_pid:  # the parent died before the watch began
+        _abandon(job_dir)
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _abandon(job_dir: str) -> None:
+    """The parent is gone: remove the job dir (and the solve's temp dir that
+    holds it, when that is now empty), then SIGKILL our whole process group."""
+    import shutil
+    import signal
+
+    shutil.rmtree(job_dir, ignore_errors=True)
+    outer = os.path.dirname(job_dir)
+    if os.path.basename(outer).startswith("suanli-"):
+        with contextlib.suppress(OSError):
+            os.rmdir(outer)
+    os.killpg(os.getpgrp(), signal.SIGKILL)
+
+
+def _child_main(job_dir: str, parent_pid: int) -> None:
+    """Runs in the worker process (python -m suanli.solver.cbc_backend DIR PID):
     read the pickled program, solve with CBC, write the pickled answer."""
     import pickle
 
+    _die_with_parent(parent_pid, job_dir)
     import pulp
 
     with open(os.path.join(job_dir, "in.pickle"), "rb") as fh:
@@ -83,7 +125,10 @@ def _child_main(job_dir: str) -> None:
     if start is not None:
         for var, v in zip(cols, start):
             var.setInitialValue(float(v))
-    solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=opts["time_limit"], gapRel=opts["gap"],
+    limit = opts["time_limit"]
+    if limit is not None:  # what is left once the worker has read the program and built the model
+        limit = max(0.1, opts["deadline"] - time.time() - 0.2)
+    solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=limit, gapRel=opts["gap"],
                                gapAbs=opts["abs_gap"], threads=opts["threads"],
                                warmStart=start is not None, options=[f"randomCbcSeed {opts['seed'] + 1}"])
     solver.tmpDir = job_dir
@@ -152,13 +197,15 @@ class CbcBackend(Backend):
         import sys
 
         with owned_tempdir(options.tmpdir) as job_dir:
-            opts = {"time_limit": options.time_limit, "gap": options.gap, "abs_gap": options.abs_gap,
+            deadline = None if options.time_limit is None else time.time() + options.time_limit
+            opts = {"time_limit": options.time_limit, "deadline": deadline, "gap": options.gap, "abs_gap": options.abs_gap,
                     "threads": options.threads, "seed": options.seed}
             with open(os.path.join(job_dir, "in.pickle"), "wb") as fh:
                 pickle.dump((sp, opts, start), fh, protocol=pickle.HIGHEST_PROTOCOL)
             err_path = os.path.join(job_dir, "stderr.txt")
             with open(err_path, "wb") as err_fh:
-                proc = subprocess.Popen([sys.executable, "-m", "suanli.solver.cbc_backend", job_dir],
+                proc = subprocess.Popen([sys.executable, "-m", "suanli.solver.cbc_backend", job_dir,
+                                         str(os.getpid())],
                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=err_fh, start_new_session=True)
             progress = Progress(options.progress, "cbc")
@@ -170,12 +217,13 @@ class CbcBackend(Backend):
                 except subprocess.TimeoutExpired:
                     return False
 
-            try:
-                killed = poll_until(done, lambda: kill_group(proc.pid), options.time_limit,
-                                    options.grace, progress.tick)
-            finally:
-                kill_group(proc.pid)
-                proc.wait()
+            with owned_group(proc.pid):  # the fast-exit path kills it too (watchdog.py)
+                try:
+                    killed = poll_until(done, lambda: kill_group(proc.pid), options.time_limit,
+                                        options.grace, progress.tick)
+                finally:
+                    kill_group(proc.pid)
+                    proc.wait()
             with open(err_path, "rb") as fh:
                 err = fh.read().decode(errors="replace")
             out = os.path.join(job_dir, "out.pickle")
@@ -187,4 +235,4 @@ class CbcBackend(Backend):
 
 
 if __name__ == "__main__":
-    _child_main(sys.argv[1])
+    _child_main(sys.argv[1], int(sys.argv[2]))

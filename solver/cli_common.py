@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from typing import Optional
 
 EXIT_OK, EXIT_ASSERT, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN = 0, 1, 2, 3, 4
@@ -34,6 +33,8 @@ def _compile_kwargs(args) -> dict:
     kw = {"scenario": getattr(args, "scenario", None), "overrides": tuple(getattr(args, "overrides", ()) or ())}
     if getattr(args, "max_bytes", None) is not None:
         kw["max_bytes"] = args.max_bytes
+    if getattr(args, "near_optimal", None) is not None:
+        kw["near"] = args.near_optimal
     return kw
 
 
@@ -46,7 +47,8 @@ def load_program(args, path: str, watch=None):
         return load(path, **_compile_kwargs(args), **({"watch": watch} if watch else {}))
     except CompileError as exc:
         diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
-        print(render_all(diags, _sources(diags)), file=sys.stderr)
+        sources = {**_sources(diags), **getattr(exc, "sources", {})}  # the --near-optimal argument too
+        print(render_all(diags, sources), file=sys.stderr)
         raise CommandError("", EXIT_INVALID) from None
 
 
@@ -65,23 +67,27 @@ def _sources(diags) -> dict[str, str]:
 
 
 def write_atomic(path: str, text: str) -> None:
-    """Temp file in the target directory, fsync, os.replace; raises
-    CommandError(74) when it cannot be written."""
-    directory = os.path.dirname(os.path.abspath(path))
-    tmp: Optional[str] = None
+    """solver/atomic.py's write (symlinks followed, only regular files
+    replaced, never an input spec, mode kept); CommandError(74) when the
+    file cannot be written."""
+    from suanli.solver.atomic import OutputRefused, write_atomic as write
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".suanli-", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise CommandError(f"suanli: cannot write {path}: {exc.strerror or exc}", EXIT_NOT_WRITTEN) from None
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+        write(path, text)
+    except OutputRefused as exc:
+        raise CommandError(f"suanli: {exc}", EXIT_NOT_WRITTEN) from None
+
+
+def check_outputs(*paths: Optional[str]) -> None:
+    """Refuse a bad output path before a long solve, not after it."""
+    from suanli.solver.atomic import OutputRefused, check_target
+
+    for path in paths:
+        if path:
+            try:
+                check_target(path)
+            except OutputRefused as exc:
+                raise CommandError(f"suanli: {exc}", EXIT_NOT_WRITTEN) from None
 
 
 def emit(text: str, output: Optional[str]) -> None:
@@ -96,3 +102,28 @@ def default_format(args_format: Optional[str], output: Optional[str]) -> str:
     if args_format:
         return args_format
     return "table" if output is None and sys.stdout.isatty() else "json"
+
+
+def invalid_document(fmt: str, files: list[str], diags: list, sources: dict) -> str:
+    """What `solve` writes (stdout or -o) when the spec is invalid (exit 2),
+    so every exit code 0-4 leaves a document of the requested format:
+    json {"status": "error", ...}, the CI formats' diagnostics, or one line."""
+    import json
+
+    from suanli.solver import ci_formats
+
+    errors = sum(d.severity.value == "error" for d in diags)
+    message = f"the spec is invalid: {errors} error(s)"
+    if fmt == "json":
+        doc = {"status": "error", "spec": files[0], "message": message, "errors": errors,
+               "diagnostics": [d.to_json() for d in diags]}
+        return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if fmt == "junit":
+        return ci_formats.diagnostics_junit(files, diags, sources)
+    if fmt == "sarif":
+        return ci_formats.diagnostics_sarif(files, diags, EXIT_INVALID)
+    if fmt == "github":
+        return ci_formats.diagnostics_github(files, diags)
+    if fmt == "markdown":
+        return f"# Plan for {files[0]}\n\n- **status**: error\n- **message**: {message}\n"
+    return f"suanli: {files[0]}: {message}\n"

@@ -10,10 +10,11 @@ equal within a relative 1e-9. Renderings live in `diff_render.py`.
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from suanli.solver.plan import Plan, PlanStatus, normalized, round_sig
 
@@ -97,6 +98,15 @@ class Budget(_M):
     message: str
 
 
+class YearChange(_M):
+    """Multi-year plans (LANGUAGE.md §8): what changed in one year (diff_years.py)."""
+
+    year: int
+    total: ValueChange  # the year's cost, undiscounted
+    builds: list[NodeCountChange] = []
+    regions: list[RegionChange] = []
+
+
 class PlanDiff(_M):
     diff_version: int = DIFF_VERSION
     old: PlanSide
@@ -113,6 +123,7 @@ class PlanDiff(_M):
     statements: list[StatementChange] = []
     budget: Optional[Budget] = None
     notes: list[str] = []
+    years: Optional[list[YearChange]] = Field(None, exclude_if=lambda v: v is None)  # multi-year plans
 
 
 def parse_increase(text: str) -> float:
@@ -184,10 +195,13 @@ def diff_plans(old: Plan, new: Plan, max_increase: Optional[float] = None) -> Pl
     status_changed = old.status != new.status
     changed = (status_changed or any(c.changed for c in cost + metrics)
                or bool(regions or node_types or placements or statements))
-    return PlanDiff(old=_side(old), new=_side(new), currency=cur, changed=changed,
+    from suanli.solver.diff_years import year_changes
+
+    years = year_changes(old, new)
+    return PlanDiff(old=_side(old), new=_side(new), currency=cur, changed=changed or bool(years),
                     status_changed=status_changed, total=cost[-1], cost=cost, metrics=metrics,
                     regions=regions, node_types=node_types, placements=placements,
-                    statements=statements, budget=budget, notes=notes)
+                    statements=statements, budget=budget, notes=notes, years=years)
 
 
 def _regions(old: Plan, new: Plan) -> tuple[list[RegionChange], list[NodeCountChange]]:
@@ -275,13 +289,48 @@ def _state(s, kind: str) -> str:
     return "pass" if s.passed else "fail"
 
 
+# an unnamed statement is named `[policy.]require@FILE:LINE[binding]` (compiler/expand_statements.py)
+_UNNAMED = re.compile(r"^(?P<head>(?:.*\.)?)(?P<kind>require|assert)@(?P<file>.*):(?P<line>\d+)(?P<tail>\[.*\])?$")
+
+
+def statement_keys(statements, root: str) -> dict:
+    """Statements by a stable identity: a named one by its name; an unnamed
+    one by its file (relative to the root spec's directory, the root itself
+    as `<root>`, so two copies of a spec compare), its position among the
+    unnamed statements of that file and kind, and its `for` binding. Adding a
+    comment or a blank line moves line numbers, not these keys, so it changes
+    nothing in a diff."""
+    parsed = [(s, _UNNAMED.match(s.name)) for s in statements]
+    lines: dict[tuple, set[int]] = {}
+    for _, m in parsed:
+        if m:
+            lines.setdefault((m["head"], m["kind"], m["file"]), set()).add(int(m["line"]))
+    order = {group: {line: i for i, line in enumerate(sorted(found), 1)} for group, found in lines.items()}
+    out = {}
+    for s, m in parsed:
+        if m is None:
+            out[s.name] = s
+            continue
+        group = (m["head"], m["kind"], m["file"])
+        where = _file_key(m["file"], root)
+        out[f"{m['head']}{m['kind']}@{where}#{order[group][int(m['line'])]}{m['tail'] or ''}"] = s
+    return out
+
+
+def _file_key(path: str, root: str) -> str:
+    if os.path.normpath(path) == os.path.normpath(root):
+        return "<root>"
+    return os.path.normpath(os.path.relpath(path, os.path.dirname(root) or "."))
+
+
 def _statements(old: Plan, new: Plan) -> list[StatementChange]:
     out: list[StatementChange] = []
     for kind, attr in (("require", "requires"), ("assert", "asserts")):
-        a_all = {s.name: s for s in getattr(old, attr)}
-        b_all = {s.name: s for s in getattr(new, attr)}
-        for name in sorted(set(a_all) | set(b_all)):
-            a, b = a_all.get(name), b_all.get(name)
+        a_all = statement_keys(getattr(old, attr), old.spec)
+        b_all = statement_keys(getattr(new, attr), new.spec)
+        for key in sorted(set(a_all) | set(b_all)):
+            a, b = a_all.get(key), b_all.get(key)
+            name = (b or a).name
             sa = _state(a, kind) if a else ("absent" if _has_plan(old) else "no plan")
             sb = _state(b, kind) if b else ("absent" if _has_plan(new) else "no plan")
             if sa == sb:

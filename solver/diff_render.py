@@ -104,6 +104,11 @@ def sections(d: PlanDiff, md: bool) -> list[tuple[str, str, list[str], list[list
             out.append(("Power and energy per region", f"{len(power)} region(s)",
                         ["region", "MW before", "MW after", "MW change", "MWh before", "MWh after",
                          "MWh change"], power))
+    if d.years:
+        from suanli.solver.diff_years import year_rows
+
+        out.append(("Changes per year", f"{len(d.years)} year(s) changed",
+                    ["year", "region", "what", "before", "after", "change"], year_rows(d.years)))
     if d.placements:
         rows = [[p.name, p.kind, p.old or "(absent)", p.new or "(absent)"] for p in d.placements]
         out.append(("Placements that moved", f"{len(rows)} moved",

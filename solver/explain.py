@@ -71,12 +71,25 @@ def explain_sparse(program: Program, sp: SparseProgram,
     for s, row, sign in zip(slack, rows, signs):
         if s > SLACK_TOL:
             fam = fam_of[row]
-            items.append(_describe(program, sp, fam, row - fam.start, s / sp.row_scale[row], sign))
+            year = fam.meta.get("year")
+            prog = program if year is None else program.years.programs[year - program.years.first]
+            item = _describe(prog, sp, fam, row - fam.start, s / sp.row_scale[row], sign)
+            items.append(item if year is None else _in_year(item, year))
     if not items:
         items.append(Infeasibility(constraint="(integrality)", shortfall=0.0, unit="",
                                    message="every group fits with slack 0: the conflict is in "
                                            "whole nodes, sites or placements"))
     return sorted(items, key=lambda i: (i.constraint, i.message))
+
+
+def _in_year(item: Infeasibility, year: int) -> Infeasibility:
+    """Multi-year programs: "... short by 120 TFLOPS in 2029", constraint `...[y=2029]`."""
+    unit = f" {item.unit}" if item.unit else None
+    if unit and unit in item.message:
+        message = item.message.replace(unit, f"{unit} in {year}", 1)
+    else:
+        message = f"in {year}: {item.message}"
+    return item.model_copy(update={"constraint": f"{item.constraint}[y={year}]", "message": message})
 
 
 def _family_lookup(sp: SparseProgram) -> dict[int, Family]:
@@ -167,7 +180,11 @@ def explain_program(program: Program, time_limit: Optional[float] = None) -> tup
     """For `suanli explain`: solve; if infeasible, explain."""
     from suanli.solver.lower import lower
 
-    sp = lower(program)
+    if program.years is not None:
+        from suanli.solver.year_lower import lower_years
+        sp = lower_years(program)[0]
+    else:
+        sp = lower(program)
     res = HighsBackend().solve(sp, SolveOptions(time_limit=time_limit))
     if res.status is not Status.INFEASIBLE:
         return res.status, []

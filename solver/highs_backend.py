@@ -75,11 +75,11 @@ def _highs_lp(sp: SparseProgram, names: bool = False):
 def write_model(sp: SparseProgram, path: str, fmt: str) -> None:
     """Write the exact program (scaled, with readable names) as `fmt` ("lp"
     or "mps"). HiGHS picks the format from the extension and crashed on an
-    unwritable path, so it writes into a directory we own and we copy."""
-    import shutil
-
+    unwritable path, so it writes into a directory we own and the bytes
+    reach `path` through the one atomic write (solver/atomic.py)."""
     import highspy
 
+    from suanli.solver.atomic import write_atomic
     from suanli.solver.watchdog import owned_tempdir
 
     h = build_highs(sp, names=True)
@@ -89,10 +89,8 @@ def write_model(sp: SparseProgram, path: str, fmt: str) -> None:
             written = h.writeModel(staged)
         if written != highspy.HighsStatus.kOk or not os.path.isfile(staged):
             raise OSError(f"HiGHS could not write the {fmt.upper()} file")
-        try:
-            shutil.copyfile(staged, path)
-        except OSError as exc:
-            raise OSError(f"cannot write {path}: {exc.strerror or exc}") from None
+        with open(staged, "rb") as fh:
+            write_atomic(path, fh.read())  # raises OutputRefused (an OSError) with the reason
 
 
 class HighsBackend(Backend):

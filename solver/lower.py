@@ -106,6 +106,7 @@ def _assemble(ix, cols, rb, mv, relax, obj, notes) -> SparseProgram:
         indptr=indptr, indices=indices, values=values,
         col_families=_col_families(cols), row_families=rb.families, notes=notes, relaxed=relax)
     sp.names_ctx = Namer(ix)
+    sp.metrics = mv  # metric expressions as column vectors, for near-optimal objectives
     _range_notes(sp)
     return sp
 

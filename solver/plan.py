@@ -150,6 +150,25 @@ class Infeasibility(_M):
     message: str
 
 
+class YearRegionPlan(RegionPlan):
+    builds: dict[str, Number] = Field(description="nodes built this year per node type (non-zero only)")
+
+
+class YearPlan(_M):
+    """One year of a multi-year build-out (LANGUAGE.md §8)."""
+
+    year: int
+    discount_factor: float = Field(description="1 / (1 + discount_rate)^(year - first year)")
+    cost: Cost = Field(description="this year's cost parts, undiscounted")
+    energy_mwh: float
+    renewable_energy_mwh: float
+    carbon_tco2: float
+    regions: list[YearRegionPlan]
+    demands: list[DemandPlan]
+    jobs: list[JobPlan]
+    links: list[LinkPlan]
+
+
 class Plan(_M):
     schema_version: int = SCHEMA_VERSION
     status: PlanStatus
@@ -177,6 +196,38 @@ class Plan(_M):
     shadow_prices: list[ShadowPrice] = []
     infeasibility: list[Infeasibility] = []
     warnings: list[PlanWarning] = []
+    years: Optional[list[YearPlan]] = Field(
+        None, exclude_if=_absent,
+        description="multi-year specs only (omitted otherwise): one entry per year; the top-level "
+                    "cost and objective are then discounted totals, regions/demands/jobs/links the "
+                    "last year's")
+    near_optimal: Optional["NearOptimal"] = Field(
+        None, exclude_if=_absent, description="`solve --near-optimal METRIC` only (docs/near-optimal.md)")
+    alternatives: Optional[list["Alternative"]] = Field(
+        None, exclude_if=_absent, description="`solve --alternatives K` only (docs/near-optimal.md)")
+
+
+class NearRange(_M):
+    value: Optional[float] = Field(description="the metric's extreme, in `unit`; null when unbounded or not found")
+    plan: Optional[Plan] = Field(description="a whole plan reaching it; null when unbounded or not found")
+
+
+class NearOptimal(_M):
+    metric: str = Field(description="METRIC as typed")
+    slack: float = Field(description="S as a fraction (5% -> 0.05)")
+    bound: float = Field(description="B = z* + S|z*|, in objective_unit (z* - S|z*| when maximising)")
+    unit: str = Field(description="the unit of the values (as requires[].value uses for the dimension)")
+    min: NearRange
+    max: NearRange
+
+
+class Alternative(_M):
+    score: float = Field(description="sum_r w[r] C[r] / C* of this plan")
+    weights: dict[str, float] = Field(description="the non-zero region weights used to find it")
+    plan: Plan
+
+
+Plan.model_rebuild()
 
 
 def round_sig(v: float) -> float | int:

@@ -6,6 +6,7 @@ import math
 from typing import Optional
 
 from suanli.solver.plan import Plan, round_sig
+from suanli.solver.render_near import near_sections
 
 
 def num(v: Optional[float]) -> str:
@@ -51,9 +52,28 @@ def render(plan: Plan, fmt: str = "table") -> str:
     md = fmt == "markdown"
     out = [("# Plan" if md else "Plan") + f" for {plan.spec}", ""]
     out += _summary(plan, md)
-    for section in (_costs, _regions, _demands, _jobs, _links, _statements, _shadow, _infeasible, _warnings):
+    for section in (_costs, _years, _regions, _demands, _jobs, _links, _statements, _shadow, _infeasible,
+                    _warnings):
         out += section(plan, md)
+    out += near_sections(plan, md, num, _table)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _years(plan: Plan, md: bool) -> list[str]:
+    """Multi-year plans: one row per year (cost undiscounted, builds, installed, carbon)."""
+    if not plan.years:
+        return []
+    rows = []
+    for y in plan.years:
+        built = ", ".join(f"{r.name}: " + " ".join(f"{v} {t}" for t, v in r.builds.items())
+                          for r in y.regions if r.builds)
+        standing = sum(v for r in y.regions for v in r.nodes.values())
+        rows.append([str(y.year), num(y.cost.total), num(y.discount_factor), built or "-",
+                     num(standing), ", ".join(r.name for r in y.regions if r.open) or "-",
+                     num(y.carbon_tco2)])
+    return _table(f"Years (cost in {plan.currency}, undiscounted)",
+                  ["year", "cost", "discount", "builds", "installed nodes", "open", "carbon tCO2"],
+                  rows, md)
 
 
 def _summary(plan: Plan, md: bool) -> list[str]:

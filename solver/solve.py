@@ -7,6 +7,7 @@ lowering that disagrees with the semantics.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -39,7 +40,8 @@ class SolveConfig:
     progress: bool = False
     tie_break: bool = True
     explain: bool = True
-    grace: float = 5.0
+    grace: float = 1.0  # the watchdog stops a solver that overruns its limit by this much
+    started: Optional[float] = None  # time.perf_counter() when the command began: the limit counts from there
 
 
 @dataclass
@@ -48,9 +50,13 @@ class Outcome:
     status: Status
     violations: list[str] = field(default_factory=list)
     sparse: Optional[SparseProgram] = None
+    x: Optional[np.ndarray] = None  # the plan's decisions (near-optimal solves start from them)
 
 
 def solve_program(program: Program, config: SolveConfig = SolveConfig(), watch: Stopwatch = SILENT) -> Outcome:
+    if program.years is not None:  # a multi-year build-out (LANGUAGE.md §8)
+        from suanli.solver.solve_years import solve_years
+        return solve_years(program, config, watch)
     backend = get_backend(config.solver)
     sp = lower(program, relax=config.relax)
     watch.lap("build", f"built the {'LP' if sp.relaxed else 'MILP'}: {sp.ncol:,} variables, {sp.nrow:,} rows, "
@@ -58,7 +64,7 @@ def solve_program(program: Program, config: SolveConfig = SolveConfig(), watch: 
     _write_files(sp, config)
     if config.write_lp or config.write_mps:
         watch.lap("write_model", "wrote the model file(s)")
-    deadline = Deadline(config.time_limit)
+    deadline = Deadline(_budget(config))
     with owned_tempdir() as tmp:
         opts = lambda: _options(config, deadline, tmp)
         keep = {"keep": True} if sp.relaxed and backend.NAME == "highs" else {}  # for warm re-runs
@@ -74,6 +80,15 @@ def solve_program(program: Program, config: SolveConfig = SolveConfig(), watch: 
     outcome = _report(program, sp, x, first, shadow, config)
     watch.lap("report_verify", f"plan extracted and verified ({len(outcome.violations)} violation(s))")
     return outcome
+
+
+def _budget(config: SolveConfig) -> Optional[float]:
+    """The time limit left for solving: reading, compiling and building
+    (since `config.started`) count against it, so the whole command ends
+    within limit + grace + what writing the plan takes."""
+    if config.time_limit is None or config.started is None:
+        return config.time_limit
+    return max(0.0, config.time_limit - (time.perf_counter() - config.started))
 
 
 def _finish_lp(sp: SparseProgram, first: SolveResult, opts, config: SolveConfig):
@@ -126,7 +141,7 @@ def _report(program, sp, x, first: SolveResult, shadow, config) -> Outcome:
         plan.shadow_prices = shadow_prices(program, sp, shadow.row_dual, shadow.col_dual, shadow.x)
     plan = normalized(plan)
     violations = verify(program, plan) + _objective_check(program, sp, x, plan)
-    return Outcome(plan, first.status, violations, sp)
+    return Outcome(plan, first.status, violations, sp, x)
 
 
 def _objective_check(program: Program, sp: SparseProgram, x: np.ndarray, plan: Plan) -> list[str]:

@@ -55,6 +55,7 @@ class SparseProgram:
     col_families: list[Family]
     row_families: list[Family]
     names_ctx: object = None  # naming context (names.Namer), set by lower
+    metrics: object = None  # linmetrics.MetricVectors of the lowering, set by lower
     notes: list[str] = field(default_factory=list)  # scaling / big-M warnings
     relaxed: bool = False
 

@@ -38,6 +38,7 @@ from suanli.solver.plan import Plan
 from suanli.solver.report import main_placement, row_holds, state_open
 from suanli.solver.verify_s9 import backup_need, check_backups, check_memory
 from suanli.solver.units import GBPS, HOUR, MW, MWH, TB, TFLOPS
+from suanli.solver.verify_reported import reported_numbers
 
 ABS, REL = 1e-6, 1e-9
 
@@ -52,6 +53,9 @@ def _close(a: float, b: float, unit: float = 1.0) -> bool:
 
 def verify(program: Program, plan: Plan) -> list[str]:
     """Violations, as sentences in spec terms; [] when the plan is valid."""
+    if program.years is not None:  # a multi-year build-out: year_verify.py
+        from suanli.solver.year_verify import verify_years
+        return verify_years(program, plan)
     if plan.status not in ("optimal", "feasible"):
         return [f"the plan has status {plan.status}: there is nothing to verify"]
     out = _check_names(program, plan)
@@ -61,7 +65,7 @@ def verify(program: Program, plan: Plan) -> list[str]:
     state = state_from_plan(program, plan)
     ev = Evaluator(program, state, ix)
     for check in (_nodes, _services, _jobs, _compute, _storage, _caps, _sites, _bandwidth,
-                  _requires, _costs, _summaries, check_memory, check_backups):
+                  _requires, _costs, _summaries, check_memory, check_backups, reported_numbers):
         out.extend(check(program, plan, state, ev))
     return out
 

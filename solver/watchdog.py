@@ -8,6 +8,12 @@ solve runs under a watchdog:
   at limit + grace, on Ctrl-C and on SIGTERM (the CLI turns SIGTERM into an
   exception, so `finally` blocks run).
 Temp files live in a directory we create and always remove.
+
+Fast exit: the CLI ends the process within ~1 s of Ctrl-C/SIGTERM even when a
+solver thread ignores cancellation (cli.py arms a timer that calls
+`emergency_cleanup()` then `os._exit`). So that nothing is left behind, every
+temp directory, temp file and worker process group is registered here while
+it exists.
 """
 
 from __future__ import annotations
@@ -98,6 +104,11 @@ def poll_until(done: Callable[[float], bool], cancel: Callable[[], None],
     return cancelled
 
 
+_OWNED_DIRS: set[str] = set()
+_OWNED_FILES: set[str] = set()
+_OWNED_GROUPS: set[int] = set()
+
+
 def kill_group(pid: int) -> None:
     """SIGKILL the process group led by `pid` (the solver and its children)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -105,9 +116,41 @@ def kill_group(pid: int) -> None:
 
 
 @contextlib.contextmanager
+def owned_group(pid: int) -> Iterator[int]:
+    """Register a worker's process group until it has been reaped."""
+    _OWNED_GROUPS.add(pid)
+    try:
+        yield pid
+    finally:
+        _OWNED_GROUPS.discard(pid)
+
+
+@contextlib.contextmanager
 def owned_tempdir(parent: Optional[str] = None) -> Iterator[str]:
     path = tempfile.mkdtemp(prefix="suanli-", dir=parent)
+    _OWNED_DIRS.add(path)
     try:
         yield path
     finally:
+        shutil.rmtree(path, ignore_errors=True)
+        _OWNED_DIRS.discard(path)
+
+
+def own_file(path: str) -> None:
+    _OWNED_FILES.add(path)
+
+
+def disown_file(path: str) -> None:
+    _OWNED_FILES.discard(path)
+
+
+def emergency_cleanup() -> None:
+    """Kill registered workers, remove registered temp files and dirs. Runs
+    on the fast-exit timer thread while the main thread may be anywhere."""
+    for pid in list(_OWNED_GROUPS):
+        kill_group(pid)
+    for path in list(_OWNED_FILES):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    for path in sorted(_OWNED_DIRS, key=len, reverse=True):
         shutil.rmtree(path, ignore_errors=True)

@@ -150,6 +150,15 @@ FEATURES = {
     "prop_name_across_lines": "region a {\n  x\n  =\n  1\n}\n",
     "keywords_as_parts": "let x = formula + index + regions + nodes\n",
     "unit_e": "let x = 1 e\nlet y = 2e\n",
+    "years_settings": "settings {\n  years = 2026 .. 2030\n  discount_rate = 8%\n}\n",
+    "schedules": "region g { power_price = 0.40 CNY/kWh from 2026, 0.32 CNY/kWh from 2028; pue = 1 }\n"
+                 "demand d { years = 2026..2027; growth = 35%; compute = 1 TFLOPS from 2026 }\n",
+    "schedule_override": "scenario s { region.g.power_price = 0.5 CNY/kWh from 2026, 0.3 CNY/kWh"
+                         " from 2029; demand.d.compute *= 2 }\n",
+    "at_clauses": "require at 2030: carbon <= 40 ktCO2\nassert advisory at y: a: cost <= 1\n"
+                  "for y in years: assert at y: cost.capex <= 2e9 CNY\n"
+                  "policy p { require at 2027 + 1: n: nodes() >= 1 }\n"
+                  "require cap: at 2030: carbon <= 1 ktCO2\nassert mandatory b: at 2026: cost <= 1\n",
     "s9_per_time": "demand d { params = 7e10; token_rate = 2e4 / s\n memory = 2 TB; backups = 1 }\n"
                    "let r = 2e4/s\nlet q = 1_000 / min\nnode n { media = ssd }\n"
                    "require memory(ssd, r) >= compute(general) / (1 GFLOPS/GB)\n",
@@ -193,6 +202,10 @@ FALLBACKS = {
     "for_expr_domain": "for r in regions + x: require y <= 1\n",
     "target_one_part": "scenario s { region = 1 }\n",
     "trailing_dot": "let x = a.\n",
+    "schedule_trailing_comma": "region a { pue = 1 from 2026, }\n",
+    "at_without_colon": "require at 2030 carbon <= 1\n",
+    "range_in_let": "let x = 1 .. 2\n",
+    "two_at_clauses": "require at 2027: n: at 2028: x <= 1\n",
 }
 
 

@@ -72,6 +72,10 @@ CANONICAL = [
     'import "a.spec"\nlet s = "say \\"hi\\" \\\\"\n',
     "let x = (a + b) * -(c - d) / (e / f)\n",
     "let x = - -a - -b - - -c\n",
+    "settings {\n  years = 2026 .. 2030\n  discount_rate = 8%\n}\n",
+    "region g {\n  power_price = 0.40 CNY/kWh from 2026, 0.32 CNY/kWh from 2028\n}\n",
+    "require at 2030: carbon <= 40 ktCO2\nfor y in years: assert advisory at y: c: cost <= 1 CNY\n",
+    "scenario s {\n  region.g.pue = 1.2 from 2026, 1.1 from 2029\n}\n",
 ]
 
 
@@ -93,6 +97,10 @@ def test_canonical_text_is_unchanged(text):
     ("let a = 1\nregion r {}\nlet b = 2", "let a = 1\n\nregion r {}\n\nlet b = 2\n"),
     ("assert mandatory a: x<=1", "assert a: x <= 1\n"),
     ("region a {\n\n  x = 1\n\n}\n", "region a {\n  x = 1\n}\n"),
+    ("settings{years=2026..2030}", "settings {\n  years = 2026 .. 2030\n}\n"),
+    ("region a{pue=1 from 2026 ,2 from 2027}", "region a {\n  pue = 1 from 2026, 2 from 2027\n}\n"),
+    ("require at 2027 :x<=1", "require at 2027: x <= 1\n"),
+    ("require cap: at 2030: x <= 1", "require at 2030: cap: x <= 1\n"),
 ])
 def test_messy_input(messy, clean):
     assert format_source(messy, "m.spec") == clean

@@ -57,7 +57,7 @@ CASES = [
     ("settings {\n  horizon = 1 year,\n}\n", "E0100", 2, 19, "`,`"),
     ("objective = cost\n", "E0100", 1, 13, "minimize"),
     ("region a {\n  x == 5\n}\n", "E0106", 2, 3, "missing `=`"),
-    ("let x = " + "(" * 300 + "1" + ")" * 300 + "\n", "E0004", 1, 109, "nesting too deep"),
+    ("let x = " + "(" * 3000 + "1" + ")" * 3000 + "\n", "E0004", 1, 1009, "nesting too deep"),
 ]
 
 

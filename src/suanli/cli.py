@@ -12,9 +12,12 @@ Exit codes (LANGUAGE.md §7 plus ENGINEERING.md): 0 ok, 1 an assert failed
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import signal
 import sys
+import threading
 
 from suanli import stopwatch  # noqa: F401 - imported first: its clock starts with the command
 
@@ -41,12 +44,79 @@ COMMANDS = {
 }
 
 
-class _Terminated(Exception):
+HARD_EXIT_AFTER = 1.0  # seconds an interrupted command has to unwind before it is ended
+
+
+class _Terminated(BaseException):  # not Exception: no `except Exception` may swallow it
     pass
 
 
-def _on_sigterm(signum, frame):  # pragma: no cover - exercised from CLI tests
-    raise _Terminated()
+class _StdoutFailed(Exception):
+    """Writing our own stdout failed (a full disk, a closed pipe): exit 74."""
+
+
+_interrupted: list[int] = []
+
+
+def _on_signal(signum, frame):  # pragma: no cover - exercised from CLI tests
+    """First Ctrl-C/SIGTERM: unwind normally (finally blocks kill workers and
+    remove temp files), and arm a timer that ends the process anyway after
+    HARD_EXIT_AFTER s: a HiGHS thread may take a minute to honour a cancel.
+    Later signals change nothing: the timer is already running."""
+    if _interrupted:
+        return
+    code = EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
+    _interrupted.append(code)
+    timer = threading.Timer(HARD_EXIT_AFTER, _hard_exit, args=(code,))
+    timer.daemon = True
+    timer.start()
+    raise KeyboardInterrupt() if signum == signal.SIGINT else _Terminated()
+
+
+def _hard_exit(code: int) -> None:  # pragma: no cover - runs in the subprocess tests
+    from suanli.solver.watchdog import emergency_cleanup
+
+    emergency_cleanup()
+    word = "interrupted" if code == EXIT_SIGINT else "terminated"
+    with contextlib.suppress(OSError):
+        os.write(2, f"suanli: {word}\n".encode())
+    os._exit(code)
+
+
+class _GuardedStdout:
+    """sys.stdout whose write errors become _StdoutFailed, so `> full-disk`
+    is exit 74 (output not written), not an internal error."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise  # `| head`: the reader is gone, nothing to say
+        except OSError as exc:
+            raise _StdoutFailed(exc.strerror or str(exc)) from None
+
+    def flush(self):
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _StdoutFailed(exc.strerror or str(exc)) from None
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _drop_stdout() -> None:
+    """Point fd 1 at /dev/null so the interpreter's last flush cannot fail
+    again (Python would print a traceback and exit 120)."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,19 +166,38 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_INVALID
-    signal.signal(signal.SIGTERM, _on_sigterm)
     module = _command_module(args.command)
+    guarded, sys.stdout = sys.stdout, _GuardedStdout(sys.stdout)
     try:
-        return module.run(args)
+        return _dispatch(module, args)
+    finally:
+        sys.stdout = guarded
+
+
+def _dispatch(module, args) -> int:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_signal)
+        signal.signal(signal.SIGINT, _on_signal)
+    try:
+        code = module.run(args)
+        with contextlib.suppress(ValueError):  # a command (the language server) may close stdout
+            sys.stdout.flush()  # a full disk shows here, as exit 74
+        return code
     except KeyboardInterrupt:
         print("suanli: interrupted", file=sys.stderr)
         return EXIT_SIGINT
     except _Terminated:
         print("suanli: terminated", file=sys.stderr)
         return EXIT_SIGTERM
-    except BrokenPipeError:
+    except (BrokenPipeError, _StdoutFailed) as exc:
+        _drop_stdout()
+        if not isinstance(exc, BrokenPipeError):
+            print(f"suanli: cannot write the output to stdout: {exc}", file=sys.stderr)
         return EXIT_NOT_WRITTEN
     except Exception as exc:  # the last line of defence: never exit 1 by accident
+        if _interrupted:  # the signal's exception was re-raised as another (e.g. ImportError by C code)
+            print("suanli: " + ("interrupted" if _interrupted[0] == EXIT_SIGINT else "terminated"), file=sys.stderr)
+            return _interrupted[0]
         if getattr(args, "debug", False):
             raise
         print(f"suanli: internal error: {type(exc).__name__}: {exc}\n"

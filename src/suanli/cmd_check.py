@@ -25,10 +25,12 @@ def add_arguments(parser) -> None:
 
 def add_compile_options(parser) -> None:
     """Options every command that compiles a spec shares."""
-    parser.add_argument("--scenario", metavar="NAME", help="apply the overrides of scenario NAME")
+    from suanli.solver.cli_args import Once, byte_count
+
+    parser.add_argument("--scenario", metavar="NAME", action=Once, help="apply the overrides of scenario NAME")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="K=V",
                         help="override a property: --set region.guizhou.pue=1.2 (repeatable)")
-    parser.add_argument("--max-bytes", type=int, default=None, metavar="N",
+    parser.add_argument("--max-bytes", type=byte_count, default=None, metavar="N",
                         help="largest spec (imports included) to read, in bytes (default 32 MB)")
 
 

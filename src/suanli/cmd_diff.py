@@ -18,6 +18,7 @@ import sys
 
 
 def add_arguments(parser) -> None:
+    from suanli.solver.cli_args import seconds
     from suanli.solver.cli_common import add_compile_options
 
     parser.add_argument("old", metavar="OLD", help="the plan JSON or spec before the change")
@@ -30,7 +31,7 @@ def add_arguments(parser) -> None:
                         help="exit 1 when the total cost rises by more than LIMIT (5%% or 0.05)")
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs",
                         help="MILP backend for spec arguments (default highs)")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
+    parser.add_argument("--time-limit", type=seconds, default=None, metavar="S",
                         help="wall-clock limit in seconds for each spec solved")
     add_compile_options(parser)
 
@@ -108,21 +109,14 @@ def is_plan_file(path: str) -> bool:
 
 
 def read_plan(path: str):
-    from pydantic import ValidationError
-
+    """A plan file, read as hostile input (solver/plan_input.py); exit 2 on a bad one."""
     from suanli.solver.cli_common import EXIT_INVALID, CommandError
-    from suanli.solver.plan import loads
+    from suanli.solver.plan_input import PlanInputError, read_plan as read
 
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"suanli: cannot read plan {path}: {exc}", EXIT_INVALID) from None
-    try:
-        return loads(text)
-    except (ValueError, ValidationError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CommandError(f"suanli: {path} is not a plan: {first}", EXIT_INVALID) from None
+        return read(path)
+    except PlanInputError as exc:
+        raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
 
 
 def plan_or_spec(path: str, args):

@@ -15,10 +15,11 @@ import sys
 
 
 def add_arguments(parser) -> None:
+    from suanli.solver.cli_args import seconds
     from suanli.solver.cli_common import add_compile_options
 
     parser.add_argument("file", metavar="SPEC", help="the root .spec file")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="S", help="wall-clock limit per solve")
+    parser.add_argument("--time-limit", type=seconds, default=None, metavar="S", help="wall-clock limit per solve")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     add_compile_options(parser)
     from suanli.robust_cli import add_robust_options

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 import sys
-import tempfile
 
 from suanli.diagnostics import CompileError, render_all
 
@@ -25,13 +23,14 @@ _SAME, _CHANGED, _INVALID, _UNWRITTEN = "same", "changed", "invalid", "unwritten
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from suanli.grammar.source import DEFAULT_MAX_BYTES
+    from suanli.solver.cli_args import byte_count
 
     parser.add_argument("files", nargs="+", metavar="FILE", help="spec files to format")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if any file would be reformatted")
     parser.add_argument("--diff", action="store_true",
                         help="write nothing; print a unified diff of the changes")
-    parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+    parser.add_argument("--max-bytes", type=byte_count, default=DEFAULT_MAX_BYTES, metavar="N",
                         help=f"refuse files larger than N bytes (default {DEFAULT_MAX_BYTES})")
 
 
@@ -72,10 +71,12 @@ def _format_file(path: str, args: argparse.Namespace) -> str:
 
 
 def _write(path: str, text: str) -> str:
+    from suanli.solver.atomic import write_atomic
+
     try:
-        write_atomic(path, text)
+        write_atomic(path, text, protect=())  # fmt rewrites its own input
     except OSError as exc:
-        print(f"suanli: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"suanli: {exc}", file=sys.stderr)
         return _UNWRITTEN
     print(f"reformatted {path}", file=sys.stderr)
     return _CHANGED
@@ -86,26 +87,3 @@ def unified_diff(before: str, after: str, path: str) -> str:
                                  fromfile=f"{path}\t(original)", tofile=f"{path}\t(formatted)")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
                    for line in lines)
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Temp file in the target's directory, fsync, then os.replace: a reader
-    sees the old or the new file, never half of one. Symlinks are followed."""
-    target = os.path.realpath(path)
-    fd, tmp = tempfile.mkstemp(prefix=".suanli-fmt-", suffix=".tmp", dir=os.path.dirname(target))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
-        except OSError:
-            pass  # keep the temp file's default mode
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

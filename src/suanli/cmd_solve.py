@@ -22,12 +22,13 @@ CI_FORMATS = ("junit", "sarif", "github")
 
 
 def add_arguments(parser) -> None:
+    from suanli.solver.cli_args import seconds
     from suanli.solver.cli_common import add_compile_options
 
     parser.add_argument("file", metavar="FILE", help="the root .spec file")
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs",
                         help="MILP backend (default highs)")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
+    parser.add_argument("--time-limit", type=seconds, default=None, metavar="S",
                         help="wall-clock limit in seconds; the best plan found is reported as feasible")
     parser.add_argument("--gap", type=float, default=1e-6, metavar="REL",
                         help="relative MIP gap at which a plan counts as optimal (default 1e-6)")
@@ -54,9 +55,22 @@ def add_arguments(parser) -> None:
                         "line `suanli: timings stage=seconds ... total=seconds` for scripts")
     parser.add_argument("--no-tie-break", dest="tie_break", action="store_false",
                         help="skip the second, tie-breaking solve (faster; equal-cost plans may vary)")
+    add_near_arguments(parser)
     add_compile_options(parser)
     from suanli.robust_cli import add_robust_options
     add_robust_options(parser)
+
+
+def add_near_arguments(parser) -> None:
+    parser.add_argument("--near-optimal", metavar="METRIC", default=None,
+                        help="also report the least and the greatest METRIC (a linear metric expression, "
+                             "e.g. 'compute(west)') over every plan within --slack of the optimum, with "
+                             "their plans")
+    parser.add_argument("--alternatives", metavar="K", type=int, default=None,
+                        help="also find up to K plans within --slack of the optimum that build in other "
+                             "regions (SPORES)")
+    parser.add_argument("--slack", metavar="S", default=None,
+                        help="cost slack for --near-optimal/--alternatives: 5%% or 0.05 (default 5%%)")
 
 
 def _config(args):
@@ -88,7 +102,7 @@ def run(args) -> int:
 
 def _run(args) -> int:
     from suanli.compiler import pipeline  # noqa: F401 - loaded here so `imports` holds every import
-    from suanli.solver.cli_common import load_program
+    from suanli.solver.cli_common import check_outputs
     from suanli.solver.solve import solve_program
     from suanli.stopwatch import Stopwatch
 
@@ -97,13 +111,20 @@ def _run(args) -> int:
     watch = Stopwatch(echo=args.progress)
     watch.lap("imports", "loaded suanli (imports)")
     config = _config(args)
+    config.started = watch.start  # --time-limit covers the whole command
     baseline, limit = _gate_options(args)
-    program = _load(args, watch) if args.format in CI_FORMATS else load_program(args, args.file, watch)
+    near = near_request(args)
+    program = _load(args, watch)
+    check_outputs(args.output, args.save_plan, args.write_lp, args.write_mps)
     from suanli.robust_cli import robust_names, run_solve
     if names := robust_names(args, program):  # §10: one build for several scenarios
         return run_solve(args, config, watch, None if args.scenario else program, names)
     try:
         outcome = solve_program(program, config, watch)
+        if near is not None:
+            from suanli.solver.near_solve import add_near_optimal
+
+            outcome = add_near_optimal(program, outcome, config, near, watch)
     except OSError as exc:  # --write-lp / --write-mps
         raise CommandError(f"suanli: {exc}", EXIT_NOT_WRITTEN) from None
     plan, code = _finish(outcome)
@@ -115,6 +136,25 @@ def _run(args) -> int:
     if args.progress:
         print(watch.summary(), file=sys.stderr)
     return code
+
+
+def near_request(args):
+    """The §11 request of --near-optimal/--alternatives/--slack, or None; exit 2 on bad values."""
+    from suanli.solver.cli_common import EXIT_INVALID, CommandError
+    from suanli.solver.near_optimal import NearRequest, parse_slack
+
+    wanted = args.near_optimal is not None or args.alternatives is not None
+    if not wanted:
+        if args.slack is not None:
+            raise CommandError("suanli: --slack goes with --near-optimal METRIC or --alternatives K", EXIT_INVALID)
+        return None
+    if args.alternatives is not None and args.alternatives < 1:
+        raise CommandError("suanli: --alternatives takes a whole number K >= 1", EXIT_INVALID)
+    try:
+        slack = parse_slack(args.slack if args.slack is not None else "5%")
+    except ValueError as exc:
+        raise CommandError(f"suanli: --slack: {exc}", EXIT_INVALID) from None
+    return NearRequest(slack=slack, metric=args.near_optimal is not None, alternatives=args.alternatives or 0)
 
 
 def _gate_options(args):
@@ -156,23 +196,20 @@ def _gate(plan, code, baseline, limit):
 
 
 def _load(args, watch):
-    """Compile; on errors, also report the diagnostics in the CI format."""
+    """Compile; on errors, also write the error document of the format (exit 2)."""
     from suanli.compiler import load
     from suanli.diagnostics import CompileError, render_all
-    from suanli.solver import ci_formats
-    from suanli.solver.cli_common import EXIT_INVALID, CommandError, _compile_kwargs, _sources, emit
+    from suanli.solver.cli_common import (EXIT_INVALID, CommandError, _compile_kwargs, _sources,
+                                          default_format, emit, invalid_document)
 
     try:
         return load(args.file, **_compile_kwargs(args), watch=watch)
     except CompileError as exc:
         diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
-        sources = _sources(diags)
+        sources = {**_sources(diags), **getattr(exc, "sources", {})}  # the --near-optimal argument too
         print(render_all(diags, sources), file=sys.stderr)
-        files = [args.file]
-        text = {"junit": lambda: ci_formats.diagnostics_junit(files, diags, sources),
-                "sarif": lambda: ci_formats.diagnostics_sarif(files, diags, EXIT_INVALID),
-                "github": lambda: ci_formats.diagnostics_github(files, diags)}[args.format]()
-        emit(text, args.output)
+        fmt = default_format(args.format, args.output)
+        emit(invalid_document(fmt, [args.file], diags, sources), args.output)
         raise CommandError("", EXIT_INVALID) from None
 
 

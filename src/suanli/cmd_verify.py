@@ -23,6 +23,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, CommandError, load_program
     from suanli.solver.verify import verify
+    from suanli.solver.verify_near import verify_near
 
     from suanli.robust_cli import is_robust_file, verify_robust
 
@@ -30,12 +31,14 @@ def run(args) -> int:
         if is_robust_file(args.plan):  # §10: one sub-plan per scenario
             return verify_robust(args)
         plan = _read_plan(args.plan)
+        if plan.near_optimal is not None:  # re-evaluated on its plans: compiled with the spec
+            args.near_optimal = plan.near_optimal.metric
         program = load_program(args, args.file)
     except CommandError as exc:
         if str(exc):
             print(str(exc), file=sys.stderr)
         return exc.code
-    violations = verify(program, plan)
+    violations = verify(program, plan) + verify_near(program, plan)
     if violations:
         print(f"{args.plan}: {len(violations)} violation(s) of {args.file}:")
         for v in violations:
@@ -46,18 +49,11 @@ def run(args) -> int:
 
 
 def _read_plan(path: str):
-    from pydantic import ValidationError
-
+    """The plan, or exit 2 naming what is wrong (solver/plan_input.py)."""
     from suanli.solver.cli_common import EXIT_INVALID, CommandError
-    from suanli.solver.plan import loads
+    from suanli.solver.plan_input import PlanInputError, read_plan
 
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"suanli: cannot read plan {path}: {exc}", EXIT_INVALID) from None
-    try:
-        return loads(text)
-    except (ValueError, ValidationError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CommandError(f"suanli: {path} is not a plan: {first}", EXIT_INVALID) from None
+        return read_plan(path)
+    except PlanInputError as exc:
+        raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None

@@ -77,10 +77,15 @@ def run_solve(args, config, watch, base, names: list[str]) -> int:
     from suanli.solver.robust_solve import solve_robust
 
     fmt = default_format(args.format, args.output)
+    if getattr(args, "near_optimal", None) or getattr(args, "alternatives", None):
+        raise CommandError("suanli: --near-optimal and --alternatives are not available for robust plans",
+                           EXIT_INVALID)
     if fmt not in ("json", "table", "markdown") or args.baseline:
         raise CommandError("suanli: a robust plan is written as json, table or markdown (no CI formats "
                            "or --baseline)", EXIT_INVALID)
     programs = load_scenarios(args, names, base)
+    if any(p.years is not None for p in programs):  # §8: shared builds would be b[r,t,y]
+        raise CommandError("suanli: robust plans of multi-year specs are not available yet", EXIT_INVALID)
     watch.lap("compile", f"compiled {len(programs)} scenario(s)")
     try:
         outcome = solve_robust(programs, names, config, args.robust_objective)

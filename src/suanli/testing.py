@@ -66,6 +66,7 @@ class SpecKnobs:
     scenarios: bool = True
     carbon_price: bool = True
     classes: tuple[str, ...] = CLASSES
+    years: int = 0  # > 0: a multi-year build-out of that many yearly periods (LANGUAGE.md §8)
     # LANGUAGE.md §9 features (off by default, so earlier draws are unchanged):
     memory: bool = False  # memory on node types (every one), demands and jobs
     media: bool = False  # media ssd/hdd on node types, and an SSD-share require
@@ -203,7 +204,11 @@ def _settings(draw, knobs: SpecKnobs) -> str:
     carbon = ""
     if knobs.carbon_price and draw(st.booleans()):
         carbon = f"  carbon_price = {draw(st.integers(1, 100))} CNY/tCO2\n"
-    return f"settings {{\n  horizon = 1 year\n  currency = CNY\n  utilization = {util}%\n{carbon}}}\n"
+    period = "  horizon = 1 year\n"
+    if knobs.years > 0:
+        period = (f"  years = 2026 .. {2025 + knobs.years}\n"
+                  f"  discount_rate = {draw(st.integers(0, 15))}%\n")
+    return f"settings {{\n{period}  currency = CNY\n  utilization = {util}%\n{carbon}}}\n"
 
 
 def _links(draw, regions: list[str], knobs: SpecKnobs) -> list[str]:
@@ -234,8 +239,11 @@ def _workloads(draw, plan: _Plan, knobs: SpecKnobs) -> list[str]:
     out = []
     for i in range(draw(st.integers(1, max(1, knobs.max_demands)))):
         cls, origin = draw(st.sampled_from(plan.classes)), draw(st.sampled_from(plan.regions))
-        out.append(draw(_demand(f"svc{i}", cls, origin, knobs, f"{_num(draw, 0, 40, 0)} ms",
-                                len(plan.regions))))
+        demand = draw(_demand(f"svc{i}", cls, origin, knobs, f"{_num(draw, 0, 40, 0)} ms",
+                              len(plan.regions)))
+        if knobs.years > 0 and draw(st.booleans()):  # growth per year, compounding
+            demand = demand.replace("\n}\n", f"\n  growth = {draw(st.integers(0, 40))}%\n}}\n")
+        out.append(demand)
     for i in range(draw(st.integers(0, knobs.max_jobs))):
         cls, origin = draw(st.sampled_from(plan.classes)), draw(st.sampled_from(plan.regions))
         out.append(draw(_job(f"job{i}", cls, origin, knobs)))

@@ -1,0 +1,164 @@
+"""Compile a multi-year spec (LANGUAGE.md §8): one single-period program per year.
+
+Each year's declarations (schedules resolved, see years.py) go through the
+same passes as a single-period spec, so every check of §4-§6 applies per
+year. Then growth scales that year's demands, statements are expanded in
+the year they are about (year_statements.py), and the programs are joined
+under one top-level Program whose `years` holds them.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from suanli.compiler import ir, units
+from suanli.compiler.apply_scenario import apply_scenario
+from suanli.compiler.build_entities import build_entities
+from suanli.compiler.collect_names import Decls, prop_map
+from suanli.compiler.expand_statements import StatementExpander, objective
+from suanli.compiler.metrics import MetricEvaluator
+from suanli.compiler.year_statements import metric_kinds, names_in, plan_statements, with_year_tag
+from suanli.compiler.years import (YearAxis, active, read_entity_axis, resolve_overrides,
+                                   resolve_value, resolve_year)
+from suanli.diagnostics import DiagnosticBag, error
+
+YEAR_S = float(units.YEAR)
+
+
+def compile_years(decls: Decls, axis: YearAxis, path: str, scenario, sets, diags: DiagnosticBag,
+                  emit) -> ir.Program | None:
+    """`emit(world, decls, path, scenario, diags)` is pipeline._emit."""
+    overrides = apply_scenario(decls, scenario, list(sets), diags)
+    read_entity_axis(decls, axis, diags, overrides)
+    planned = plan_statements(decls.statements, axis, diags)
+    programs, statements, first_world = [], [], None
+    for year in axis.years:
+        year_decls = resolve_year(decls, axis, year)
+        world = build_entities(year_decls, resolve_overrides(overrides, year), diags)
+        program = emit(world, year_decls, path, scenario, diags)
+        if program is None or diags.has_errors:
+            return None
+        first_world = first_world or world
+        program = _grow(program, world, axis, year, diags)
+        inactive = {n for n, d in decls.workloads.items() if not active(axis, n, d.kind, year)}
+        statements += _year_statements(planned, world, year, diags, inactive)
+        programs.append(program)
+    _check_lifetimes(decls, programs, diags)
+    metrics = MetricEvaluator(first_world.lets, first_world.namespace, first_world.evaluator, diags)
+    expander = StatementExpander(metrics, first_world, diags, first_world.currency.code)
+    for item in planned:
+        if item.year is None and not item.every_year:
+            expander.expand(item.stmt, item.policy)
+    statements += expander.out
+    goal = _objective(decls, metrics, first_world.currency.code, diags)
+    if diags.has_errors:
+        return None
+    return _join(programs, statements, goal, axis, decls, first_world, overrides)
+
+
+def _year_statements(planned, world, year: int, diags: DiagnosticBag,
+                     inactive: set[str]) -> list[ir.Statement]:
+    """The statements about `year`. A per-year statement without `at` that names a
+    demand or job not active this year is vacuous in it and left out."""
+    metrics = MetricEvaluator(world.lets, world.namespace, world.evaluator, diags)
+    expander = StatementExpander(metrics, world, diags, world.currency.code)
+    out: list[ir.Statement] = []
+    for item in planned:
+        if item.year != year and not item.every_year:
+            continue
+        if item.every_year and inactive and names_in(item.stmt) & inactive:
+            continue
+        before = len(expander.out)
+        expander.expand(item.stmt, item.policy)
+        tag = f"y={year}" if item.every_year else item.tag
+        for st in expander.out[before:]:
+            name = with_year_tag(st.name, tag) if tag else st.name
+            out.append(st.model_copy(update={"name": name, "year": year}))
+    return out
+
+
+def _objective(decls: Decls, metrics, currency: str, diags: DiagnosticBag) -> ir.Objective:
+    stmt = decls.objective
+    if stmt is not None:
+        per_year, _ = metric_kinds(stmt.expr)
+        if per_year:
+            diags.add(error("E0808", "with `years`, the objective may use only totals", stmt.expr.span,
+                            f"per-year metrics: {', '.join(sorted(per_year))}",
+                            help="minimise `cost`, its parts, `energy`, `renewable_energy` or `carbon`"))
+    return objective(stmt, metrics, currency, diags)
+
+
+def _grow(program: ir.Program, world, axis: YearAxis, year: int, diags) -> ir.Program:
+    """Demands' compute, storage and traffic times the compounded growth:
+    (1+g)^(y - first) for one rate; with a growth schedule, the product of
+    (1 + g of year k) over k = first+1 .. y."""
+    if not axis.growth:
+        return program
+    services = []
+    for svc in program.services:
+        factor = _factor(axis, svc.name, year, world, diags)
+        services.append(svc if factor == 1 else svc.model_copy(update={
+            "compute": svc.compute * factor, "storage": svc.storage * factor,
+            "traffic": svc.traffic * factor}))
+    return program.model_copy(update={"services": tuple(services)})
+
+
+def _factor(axis: YearAxis, name: str, year: int, world, diags) -> float:
+    by_year = axis.growth.get(name)
+    if not by_year:
+        return 1.0
+    factor = Fraction(1)
+    for k in range(axis.first + 1, year + 1):
+        value = world.evaluator.eval_value(by_year[k])
+        if value is None:
+            return 1.0
+        if value.dim != units.RATIO or value.value <= -1:
+            diags.add(error("E0304", f"growth expects a ratio above -100%, got {value.dim}",
+                            by_year[k].span, "not a growth rate", help="e.g. `growth = 35%`"))
+            return 1.0
+        factor *= 1 + value.value
+    return float(factor)
+
+
+def _check_lifetimes(decls: Decls, programs, diags: DiagnosticBag) -> None:
+    for program in programs:
+        for nt in program.node_types:
+            years = nt.lifetime / YEAR_S
+            if abs(years - round(years)) > 1e-9 * max(1.0, years) or round(years) < 1:
+                prop = _node_prop(decls, nt.name, "lifetime")
+                span = prop.value.span if prop else nt.span
+                diags.add(error("E0804", f"lifetime of `{nt.name}` must be a whole number of years "
+                                         f"in a multi-year spec, got {years:.6g} years", span,
+                                "not whole years", help="e.g. `lifetime = 5 years`"))
+                return
+
+
+def _node_prop(decls: Decls, name: str, prop: str):
+    decl = decls.nodes.get(name)
+    while decl is not None:
+        found = prop_map(decl).get(prop)
+        if found is not None:
+            return found
+        decl = decls.nodes.get(decl.base) if decl.base else None
+    return None
+
+
+def _join(programs, statements, goal, axis: YearAxis, decls: Decls, world, overrides) -> ir.Program:
+    first = programs[0]
+    available = tuple(axis.available.get(nt.name, axis.first) for nt in first.node_types)
+    once = tuple(_site_once(decls, r.name, axis, world, overrides) for r in first.regions)
+    years = ir.YearsIR(first=axis.first, last=axis.last, discount_rate=float(axis.rate),
+                       programs=tuple(programs), available=available, site_once=once)
+    warnings = tuple(dict.fromkeys(w for p in programs for w in p.warnings))
+    return first.model_copy(update={"statements": tuple(statements), "objective": goal,
+                                    "years": years, "warnings": warnings})
+
+
+def _site_once(decls: Decls, region: str, axis: YearAxis, world, overrides) -> bool:
+    ops = [op for op in overrides.get(("region", region, "site_cost"), []) if op.op == "="]
+    prop = prop_map(decls.regions[region]).get("site_cost")
+    expr = ops[-1].value if ops else (prop.value if prop else None)
+    if expr is None:
+        return False
+    value = world.evaluator.eval_value(resolve_value(expr, axis.first))
+    return value is not None and value.dim == units.MONEY

@@ -1,0 +1,65 @@
+"""Run the near-optimal solves of §11 after the optimal one (near_optimal.py
+says what they are; this module only solves them and makes their plans)."""
+
+from __future__ import annotations
+
+from suanli.compiler.ir import Program
+from suanli.solver import postsolve
+from suanli.solver.backend import Status, get_backend
+from suanli.solver.near_optimal import Found, NearRequest, alternatives, near_optimal, plan_warnings
+from suanli.solver.solve import Outcome, SolveConfig, _options, _report
+from suanli.solver.sparse import SparseProgram
+from suanli.solver.watchdog import Deadline, owned_tempdir
+from suanli.stopwatch import SILENT, Stopwatch
+
+
+def add_near_optimal(program: Program, outcome: Outcome, config: SolveConfig, req: NearRequest,
+                     watch: Stopwatch = SILENT) -> Outcome:
+    """The optimal plan with `near_optimal` and/or `alternatives` filled in.
+    Nothing is added without an optimal (or feasible) plan to start from."""
+    plan, sp, x = outcome.plan, outcome.sparse, outcome.x
+    if x is None or plan.objective is None or not outcome.status.has_solution:
+        return outcome
+    z = float(plan.objective)
+    notes: list[str] = []
+    if outcome.status is not Status.OPTIMAL:
+        notes.append("the optimal solve stopped before proving optimality: the bound B comes from "
+                     "the best plan found and may be loose")
+    run = lambda variant, start: _solve_variant(program, sp, variant, config, start)
+    update = {}
+    if req.metric:
+        update["near_optimal"], more = near_optimal(program, sp, x, z, req, run)
+        notes += more
+        watch.lap("near_optimal", "near-optimal range: minimum and maximum solved")
+    if req.alternatives:
+        update["alternatives"], more = alternatives(program, sp, x, z, req, run)
+        notes += more
+        watch.lap("alternatives", f"{len(update['alternatives'])} alternative plan(s)")
+    update["warnings"] = plan.warnings + plan_warnings(notes)
+    outcome.plan = plan.model_copy(update=update)
+    return outcome
+
+
+def _solve_variant(program: Program, base: SparseProgram, variant: SparseProgram, config: SolveConfig,
+                   start) -> Found:
+    """One solve of a variant of the lowered program (same columns, one or two
+    more rows, another objective), finished and reported like `solve`'s plan
+    (tie-break on the variant's objective, rounding, polish) but without shadow
+    prices; `--time-limit` counts afresh."""
+    backend = get_backend(config.solver)
+    deadline = Deadline(config.time_limit)
+    with owned_tempdir() as tmp:
+        opts = lambda: _options(config, deadline, tmp)
+        first = backend.solve(variant, opts(), start=start if backend.NAME == "highs" else None)
+        if not first.status.has_solution:
+            return Found(None, status=first.status)
+        x = first.x
+        if not variant.relaxed and config.tie_break and first.status is Status.OPTIMAL and not deadline.expired():
+            better = postsolve.tie_break(backend, variant, first, opts())
+            x = x if better is None else better
+        if not variant.relaxed:
+            x = postsolve.polish(variant, postsolve.round_integers(variant, x), opts(), tie=config.tie_break)
+        x = postsolve.settle_sites(variant, x)
+    outcome = _report(program, base, x, first, None, config)
+    problems = [f"an embedded plan failed verification: {v}" for v in outcome.violations]
+    return Found(x, outcome.plan, first.status, problems)
