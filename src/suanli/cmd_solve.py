@@ -113,6 +113,8 @@ def _run(args) -> int:
     config = _config(args)
     config.started = watch.start  # --time-limit covers the whole command
     baseline, limit = _gate_options(args)
+    if baseline is not None:  # the base plan, repaired to this spec, starts the MIP (solver/warm_start.py)
+        config.start_plan = baseline.model_dump(mode="json")
     near = near_request(args)
     program = _load(args, watch)
     check_outputs(args.output, args.save_plan, args.write_lp, args.write_mps)
