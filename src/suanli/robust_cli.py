@@ -158,7 +158,7 @@ def is_robust_file(path: str) -> bool:
     try:
         with open(path, encoding="utf-8") as fh:
             return is_robust(json.load(fh))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False  # the plain reader reports it
 
 
