@@ -35,6 +35,7 @@ class Settings(_Model):
     currency: str  # e.g. "CNY"
     utilization: float  # in (0, 1]
     carbon_price: float  # currency per gCO2
+    robust: tuple[str, ...] = ()  # settings.robust: scenario names (`base` = the base spec)
 
 
 class Region(_Model):

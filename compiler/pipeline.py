@@ -26,6 +26,7 @@ from suanli.compiler.metrics import MetricEvaluator
 from suanli.compiler.near_metric import ARG_PATH
 from suanli.compiler.near_metric import near_metric as compile_near_metric
 from suanli.compiler.resolve_imports import DEFAULT_MAX_BYTES, resolve_imports
+from suanli.compiler.robust_setting import robust_setting
 from suanli.compiler.years import forbid_year_overrides, read_years
 from suanli.diagnostics import CompileError, Diagnostic, DiagnosticBag, Severity, Span, error
 from suanli.stopwatch import SILENT, Stopwatch
@@ -73,6 +74,7 @@ def _compile(path: str, scenario: str | None, overrides, max_bytes: int, watch: 
         return CompileResult(None, diags.sorted(), sources.texts)
     decls = collect_names(sources.modules, diags)
     year_errors = len(diags.errors())
+    override_map: dict = {}
     axis = read_years(decls, diags)
     if axis is not None:  # a multi-year build-out (LANGUAGE.md §8)
         program = compile_years(decls, axis, path, scenario, overrides, diags, _emit)
@@ -87,6 +89,9 @@ def _compile(path: str, scenario: str | None, overrides, max_bytes: int, watch: 
         program = _single_period(decls, override_map, path, scenario, diags, near)
     if near is not None:
         sources.texts[ARG_PATH] = near  # so its diagnostics show the argument with a caret
+    robust = robust_setting(decls, override_map, None, diags)
+    if program is not None and robust:  # §10: settings { robust = [A, B] }
+        program = program.model_copy(update={"settings": program.settings.model_copy(update={"robust": robust})})
     result = diags.sorted()
     if program is not None:
         watch.lap("compile", f"compiled: {len(program.regions)} regions, {len(program.node_types)} node types, "

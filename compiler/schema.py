@@ -62,6 +62,7 @@ SCHEMAS: dict[str, dict[str, PropSpec]] = {
         "currency": PropSpec("currency", example="CNY"),
         "utilization": q(u.RATIO, "80%", between(0, 1, low_open=True)),
         "carbon_price": q(u.MONEY / u.CARBON, "300 CNY/tCO2"),
+        "robust": PropSpec("names", example="[base, high_growth]"),  # §10: robust plans
         "years": PropSpec("years", example="2026 .. 2030"),  # §8, read by compiler/years.py
         "discount_rate": q(u.RATIO, "8%"),
     },

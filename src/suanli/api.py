@@ -224,9 +224,12 @@ def explain(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequen
     the solver cannot decide (time limit, unbounded, failure), CompileError."""
     from suanli.solver.explain import explain_program
 
+    from suanli.compiler.ir import Program
+
     if time_limit is not None and not time_limit > 0:
         raise ValueError("time_limit must be a positive number of seconds")
-    program = load(spec, scenario=scenario, overrides=overrides, max_bytes=max_bytes, base=base)
+    program = spec if isinstance(spec, Program) else load(
+        spec, scenario=scenario, overrides=overrides, max_bytes=max_bytes, base=base)
     status, items = explain_program(program, time_limit)
     explanation = Explanation(status.value, items)
     if status.value not in ("infeasible", "optimal", "feasible"):

@@ -38,6 +38,7 @@ COMMANDS = {
     "verify": "re-check a plan JSON against a spec",
     "explain": "explain why a spec is infeasible, in spec terms",
     "diff": "compare two plans or specs: cost, placement, carbon",
+    "sweep": "solve many cases of a spec (scenarios, grids, samples), locally or on Dask",
     "report": "draw a plan (or a spec, solved first) as one self-contained HTML page",
     "lsp": "run the language server for editors (LSP over stdio)",
 }

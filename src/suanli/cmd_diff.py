@@ -62,6 +62,9 @@ def _run(args) -> int:
             raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
     if args.time_limit is not None and not args.time_limit > 0:
         raise CommandError("suanli: --time-limit must be a positive number of seconds", EXIT_INVALID)
+    from suanli.robust_cli import is_robust_file
+    if is_robust_file(args.old) or is_robust_file(args.new):  # §10: robust plans
+        return _diff_robust(args, limit)
     old = plan_or_spec(args.old, args)
     new = plan_or_spec(args.new, args)
     diff = api.diff(old, new, max_increase=limit)
@@ -73,6 +76,24 @@ def _run(args) -> int:
         emit(diff_dumps(diff) if fmt == "json" else render_diff(diff, fmt), args.output)
     if diff.budget is not None and diff.budget.exceeded:
         print(f"suanli: {diff.budget.message}", file=sys.stderr)
+        return EXIT_ASSERT
+    return EXIT_OK
+
+
+def _diff_robust(args, limit) -> int:
+    from suanli import robust_diff
+    from suanli.robust_cli import is_robust_file, read_robust
+    from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, CommandError, default_format, emit
+
+    if not (is_robust_file(args.old) and is_robust_file(args.new)):
+        raise CommandError("suanli: a robust plan can only be compared with another robust plan", EXIT_INVALID)
+    old, new = read_robust(args.old), read_robust(args.new)
+    diff = robust_diff.diff_robust(old, new)
+    fmt = default_format(args.format, args.output)
+    emit(robust_diff.dumps(diff) if fmt == "json" else robust_diff.render(diff), args.output)
+    before, after = old.cost.total, new.cost.total
+    if limit is not None and before is not None and after is not None and after > before * (1 + limit) + 1e-9:
+        print(f"suanli: the mean total cost rose by more than {limit:.2%}", file=sys.stderr)
         return EXIT_ASSERT
     return EXIT_OK
 

@@ -22,6 +22,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--time-limit", type=seconds, default=None, metavar="S", help="wall-clock limit per solve")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     add_compile_options(parser)
+    from suanli.robust_cli import add_robust_options
+    add_robust_options(parser, objective=False)
 
 
 def run(args) -> int:
@@ -31,15 +33,25 @@ def run(args) -> int:
     from suanli.errors import NoPlan
     from suanli.solver.cli_common import EXIT_INFEASIBLE, EXIT_INVALID, EXIT_NO_PLAN, EXIT_OK, print_diagnostics
 
+    from suanli.robust_cli import explain_robust, robust_names
+    from suanli.solver.cli_common import CommandError
+
     if args.time_limit is not None and not args.time_limit > 0:
         print("suanli: --time-limit must be a positive number of seconds", file=sys.stderr)
         return EXIT_INVALID
     try:
-        explanation = api.explain(api.SpecFile(args.file), scenario=args.scenario, overrides=args.overrides,
-                                  time_limit=args.time_limit, max_bytes=getattr(args, "max_bytes", None))
+        program = api.load(api.SpecFile(args.file), scenario=args.scenario, overrides=args.overrides,
+                           max_bytes=getattr(args, "max_bytes", None))
+        if names := robust_names(args, program):  # §10: which scenario makes it infeasible
+            return explain_robust(args, None if args.scenario else program, names)
+        explanation = api.explain(program, time_limit=args.time_limit)
     except CompileError as exc:
         print_diagnostics(exc)
         return EXIT_INVALID
+    except CommandError as exc:
+        if str(exc):
+            print(str(exc), file=sys.stderr)
+        return exc.code
     except NoPlan as exc:
         _output(args, exc.status, [])
         return EXIT_NO_PLAN

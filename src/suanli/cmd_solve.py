@@ -57,6 +57,8 @@ def add_arguments(parser) -> None:
                         help="skip the second, tie-breaking solve (faster; equal-cost plans may vary)")
     add_near_arguments(parser)
     add_compile_options(parser)
+    from suanli.robust_cli import add_robust_options
+    add_robust_options(parser)
 
 
 def add_near_arguments(parser) -> None:
@@ -106,6 +108,9 @@ def _run(args) -> int:
     near = near_request(args)
     program = _load(args, watch)
     check_outputs(args.output, args.save_plan, args.write_lp, args.write_mps)
+    from suanli.robust_cli import robust_names, run_solve
+    if names := robust_names(args, program):  # §10: one build for several scenarios
+        return run_solve(args, _robust_config(args, watch), watch, None if args.scenario else program, names)
     plan, code = _solve(program, args, watch, near, baseline)
     budget = None
     if baseline is not None:
@@ -115,6 +120,16 @@ def _run(args) -> int:
     if args.progress:
         print(watch.summary(), file=sys.stderr)
     return code
+
+
+def _robust_config(args, watch):
+    """The solve options of a robust plan (solved by solver/robust_solve.py, not the API)."""
+    from suanli.solver.solve import SolveConfig
+    from suanli.solver.watchdog import progress_wanted
+
+    return SolveConfig(solver=args.solver, time_limit=args.time_limit, gap=args.gap, threads=args.threads,
+                       relax=args.relax, write_lp=args.write_lp, write_mps=args.write_mps,
+                       progress=progress_wanted(args.progress), tie_break=args.tie_break, started=watch.start)
 
 
 def _solve(program, args, watch, near=None, baseline=None):

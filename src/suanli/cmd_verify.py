@@ -27,7 +27,12 @@ def run(args) -> int:
     from suanli.errors import InvalidPlan
     from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, print_diagnostics
 
+    from suanli.robust_cli import is_robust_file, verify_robust
+    from suanli.solver.cli_common import CommandError
+
     try:
+        if is_robust_file(args.plan):  # §10: one sub-plan per scenario
+            return verify_robust(args)
         violations = api.verify(api.SpecFile(args.file), api.SpecFile(args.plan), scenario=args.scenario,
                                 overrides=args.overrides, max_bytes=getattr(args, "max_bytes", None))
     except InvalidPlan as exc:
@@ -36,6 +41,10 @@ def run(args) -> int:
     except CompileError as exc:
         print_diagnostics(exc)
         return EXIT_INVALID
+    except CommandError as exc:
+        if str(exc):
+            print(str(exc), file=sys.stderr)
+        return exc.code
     if violations:
         print(f"{args.plan}: {len(violations)} violation(s) of {args.file}:")
         for v in violations:

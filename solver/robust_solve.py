@@ -1,0 +1,138 @@
+"""Solving a robust program: the `solve` pipeline on the stacked program (robust.py).
+
+Solve, tie-break (same secondary objective: fewer nodes, earlier names), round,
+polish, then split the answer into one sub-plan per scenario, each built and
+verified exactly like a single plan (report.py, verify.py). The stacked
+objective is checked against the robust objective recomputed from the
+sub-plans. An infeasible stack is explained with the elastic copy of
+explain.py, each relaxed group named with the scenario whose row it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from suanli.compiler.ir import Program
+from suanli.solver import postsolve
+from suanli.solver.backend import SolveOptions, Status, get_backend
+from suanli.solver.extract import state_from_solution
+from suanli.solver.index import Index
+from suanli.solver.lower import lower
+from suanli.solver.plan import Infeasibility, Plan, PlanWarning, normalized
+from suanli.solver.report import build_plan
+from suanli.solver.robust import Stack, robust_objective, stack
+from suanli.solver.verify import verify
+from suanli.solver.watchdog import Deadline, owned_tempdir
+
+
+@dataclass
+class RobustOutcome:
+    names: list[str]
+    status: Status
+    plans: list[Plan] = field(default_factory=list)  # one per scenario (empty without a solution)
+    objective: Optional[float] = None
+    gap: Optional[float] = None
+    violations: list[str] = field(default_factory=list)
+    infeasibility: list[Infeasibility] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def solve_robust(programs: list[Program], names: list[str], config, objective: str = "mean") -> RobustOutcome:
+    """`config` is a solve.SolveConfig; `names` label the scenarios (`base` for the base spec)."""
+    backend = get_backend(config.solver)
+    st = stack([lower(p, relax=config.relax) for p in programs], objective)
+    deadline = Deadline(config.time_limit)
+    with owned_tempdir() as tmp:
+        opts = lambda: SolveOptions(time_limit=deadline.remaining(), gap=config.gap, threads=config.threads,
+                                    progress=config.progress, grace=config.grace, tmpdir=tmp)
+        keep = {"keep": True} if st.sp.relaxed and backend.NAME == "highs" else {}  # warm LP re-runs
+        first = backend.solve(st.sp, opts(), **keep)
+        if not first.status.has_solution:
+            first.model = None
+            out = RobustOutcome(names, first.status, notes=list(st.sp.notes))
+            if first.status is Status.INFEASIBLE and config.explain:
+                out.infeasibility = explain_stack(programs, names, st, config.time_limit)
+            return out
+        x = _finish_lp(st, first, opts, config) if st.sp.relaxed else _finish_mip(backend, st, first, opts,
+                                                                                  config, deadline)
+    return _report(programs, names, st, x, first, config)
+
+
+def _finish_lp(st: Stack, first, opts, config) -> np.ndarray:
+    """As `solve` does for an LP: warm re-runs for the polish and the optimal-face tie-break."""
+    if first.status is Status.OPTIMAL:
+        x, _ = postsolve.finish_lp(st.sp, first, opts, tie=config.tie_break)
+    else:  # stopped at the limit: the answer as it is
+        x = postsolve.round_integers(st.sp, first.x)
+    first.model = None
+    return postsolve.settle_sites(st.sp, x)
+
+
+def _finish_mip(backend, st: Stack, first, opts, config, deadline) -> np.ndarray:
+    x = first.x
+    if config.tie_break and first.status is Status.OPTIMAL and not deadline.expired():
+        better = postsolve.tie_break(backend, st.sp, first, opts())
+        x = first.x if better is None else better
+    x = postsolve.round_integers(st.sp, x)
+    return postsolve.polish(st.sp, x, opts(), tie=config.tie_break)
+
+
+def _report(programs, names, st: Stack, x: np.ndarray, first, config) -> RobustOutcome:
+    status = "optimal" if first.status is Status.OPTIMAL else "feasible"
+    out = RobustOutcome(names, first.status, gap=first.gap, notes=list(st.sp.notes))
+    for k, (program, name) in enumerate(zip(programs, names)):
+        part = st.parts[k]
+        state = state_from_solution(program, part, st.part_x(k, x))
+        plan = build_plan(program, state, status, config.solver, config.relax, first.gap, Index(program))
+        plan.warnings += [PlanWarning(code="S001", message=note) for note in part.notes]
+        plan = normalized(plan)
+        out.plans.append(plan)
+        out.violations += [f"scenario {name}: {v}" for v in verify(program, plan)]
+    unit = programs[0].objective.dimension.unit_scale
+    out.objective = robust_objective([p.objective for p in out.plans], st.objective, st.sp.sense)
+    stacked = st.sp.objective_value(x) / unit
+    if out.objective is None or abs(stacked - out.objective) > 1e-6 * max(1.0, abs(stacked)):
+        out.violations.append(f"internal: the stacked objective {stacked:.9g} disagrees with the "
+                              f"{st.objective} of the scenarios' objectives {out.objective}")
+    return out
+
+
+def explain_stack(programs: list[Program], names: list[str], st: Stack,
+                  time_limit: Optional[float] = None) -> list[Infeasibility]:
+    """The elastic re-solve of the stack; every relaxed group says its scenario."""
+    from suanli.solver.explain import SLACK_TOL, _describe, _family_lookup, elastic
+    from suanli.solver.highs_backend import HighsBackend
+
+    copy, rows, signs = elastic(st.sp)
+    res = HighsBackend().solve(copy, SolveOptions(time_limit=time_limit, gap=1e-6))
+    if not res.status.has_solution:
+        return [Infeasibility(constraint="(unknown)", shortfall=0.0, unit="",
+                              message=f"no explanation found: the solver says {res.status.value}")]
+    fam_of, items = _family_lookup(st.sp), []
+    for s, row, sign in zip(res.x[st.sp.ncol:], rows, signs):
+        if s > SLACK_TOL:
+            fam = fam_of[row]
+            k = fam.meta["scenario"]
+            item = _describe(programs[k], st.parts[k], fam, row - fam.start, s / st.sp.row_scale[row], sign)
+            items.append(item.model_copy(update={"constraint": f"[{names[k]}] {item.constraint}",
+                                                 "message": f"in scenario {names[k]}: {item.message}"}))
+    if not items:
+        items.append(Infeasibility(constraint="(integrality)", shortfall=0.0, unit="",
+                                   message="every group fits with slack 0: the conflict is in whole "
+                                           "nodes, sites or placements shared by the scenarios"))
+    return sorted(items, key=lambda i: (i.constraint, i.message))
+
+
+def alone_infeasible(programs: list[Program], names: list[str], time_limit=None) -> list[str]:
+    """The scenarios that are infeasible even on their own (for `explain`)."""
+    from suanli.solver.highs_backend import HighsBackend
+
+    out = []
+    for program, name in zip(programs, names):
+        res = HighsBackend().solve(lower(program), SolveOptions(time_limit=time_limit))
+        if res.status is Status.INFEASIBLE:
+            out.append(name)
+    return out

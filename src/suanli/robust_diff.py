@@ -1,0 +1,63 @@
+"""`suanli diff OLD.json NEW.json` for two robust plans: the shared builds and each
+scenario's objective and costs (a scenario in only one plan is listed as added or removed).
+
+JSON: {"objective": {old, new, change}, "builds": [{region, node_type, old, new, change}],
+"sites": [{region, old, new}], "scenarios": [{name, objective: {...}, cost: {part: {...}}}]}
+(only what changed in builds and sites; every scenario of either plan).
+"""
+
+from __future__ import annotations
+
+import json
+
+COST_PARTS = ("total", "site", "capex", "opex", "energy", "network", "carbon")
+
+
+def _change(old, new) -> dict:
+    delta = None if old is None or new is None else new - old
+    return {"old": old, "new": new, "change": delta}
+
+
+def diff_robust(old, new) -> dict:
+    nodes = lambda plan: {(b.region, t): v for b in plan.builds for t, v in b.nodes.items()}
+    sites = lambda plan: {b.region: b.open for b in plan.builds}
+    o_nodes, n_nodes = nodes(old), nodes(new)
+    builds = [{"region": r, "node_type": t, **_change(o_nodes.get((r, t), 0), n_nodes.get((r, t), 0))}
+              for r, t in sorted(set(o_nodes) | set(n_nodes)) if o_nodes.get((r, t), 0) != n_nodes.get((r, t), 0)]
+    o_sites, n_sites = sites(old), sites(new)
+    site_changes = [{"region": r, "old": o_sites.get(r, False), "new": n_sites.get(r, False)}
+                    for r in sorted(set(o_sites) | set(n_sites)) if o_sites.get(r, False) != n_sites.get(r, False)]
+    names = list(dict.fromkeys(old.robust.scenarios + new.robust.scenarios))
+    scenarios = [_scenario(name, old.sub_plan(name), new.sub_plan(name)) for name in names]
+    return {"objective": _change(old.objective, new.objective), "builds": builds, "sites": site_changes,
+            "scenarios": scenarios, "currency": new.currency}
+
+
+def _scenario(name: str, old, new) -> dict:
+    value = lambda plan, part: None if plan is None else getattr(plan.cost, part)
+    return {"name": name, "in": "both" if old and new else "old" if old else "new",
+            "objective": _change(old.objective if old else None, new.objective if new else None),
+            "cost": {part: _change(value(old, part), value(new, part)) for part in COST_PARTS}}
+
+
+def dumps(diff: dict) -> str:
+    return json.dumps(diff, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def render(diff: dict) -> str:
+    from suanli.solver.render import _table, num
+
+    signed = lambda v: "-" if v is None else ("+" if v > 0 else "") + num(v)
+    obj = diff["objective"]
+    out = [f"Robust objective: {num(obj['old'])} -> {num(obj['new'])} ({signed(obj['change'])})", ""]
+    rows = [[b["region"], b["node_type"], num(b["old"]), num(b["new"]), signed(b["change"])] for b in diff["builds"]]
+    out += _table("Shared builds that changed", ["region", "node type", "old", "new", "change"], rows, False)
+    if not rows:
+        out += ["Shared builds: unchanged", ""]
+    rows = [[s["region"], "open" if s["old"] else "closed", "open" if s["new"] else "closed"] for s in diff["sites"]]
+    out += _table("Sites that changed", ["region", "old", "new"], rows, False)
+    rows = [[s["name"] + ("" if s["in"] == "both" else f" (only {s['in']})"), num(s["objective"]["old"]),
+             num(s["objective"]["new"]), signed(s["cost"]["total"]["change"])] for s in diff["scenarios"]]
+    out += _table(f"Scenarios ({diff['currency']})", ["scenario", "old objective", "new objective",
+                                                      "cost change"], rows, False)
+    return "\n".join(out).rstrip() + "\n"

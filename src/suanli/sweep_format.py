@@ -1,0 +1,106 @@
+"""A sweep's rows as table, JSON, CSV or Parquet (docs/sweep.md).
+
+JSON is a list of row objects (nested `cost` and `nodes`). CSV and Parquet are
+flat: `cost.total` ... `cost.carbon`, and one `nodes.REGION` column per region
+any case builds in (sorted by name; 0 where a case builds nothing there, empty
+without a plan); `overrides` and `asserts_failed` are joined with "; " in CSV and
+are lists in Parquet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+
+from suanli.sweep import COST_PARTS
+
+FORMATS = ("table", "json", "csv", "parquet")
+_HEAD = ("name", "scenario", "overrides", "description", "status", "code", "objective", "objective_unit",
+         "currency")
+_TAIL = ("carbon_tco2", "asserts_failed", "solve_time_s", "message")
+
+
+def to_json(rows: list[dict]) -> str:
+    return json.dumps(rows, allow_nan=False, indent=2, ensure_ascii=False) + "\n"
+
+
+def regions_of(rows: list[dict]) -> list[str]:
+    return sorted({r for row in rows for r in row["nodes"]})
+
+
+def columns(rows: list[dict]) -> list[str]:
+    return (list(_HEAD) + [f"cost.{p}" for p in COST_PARTS] + list(_TAIL)
+            + [f"nodes.{r}" for r in regions_of(rows)])
+
+
+def flat(row: dict, regions: list[str]) -> dict:
+    out = {k: row[k] for k in _HEAD + _TAIL}
+    out.update({f"cost.{p}": row["cost"][p] for p in COST_PARTS})
+    has_plan = row["objective"] is not None
+    out.update({f"nodes.{r}": row["nodes"].get(r, 0) if has_plan else None for r in regions})
+    return out
+
+
+def to_csv(rows: list[dict]) -> str:
+    regions, buffer = regions_of(rows), io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns(rows), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        cells = flat(row, regions)
+        for key in ("overrides", "asserts_failed"):
+            cells[key] = "; ".join(cells[key])
+        writer.writerow({k: "" if v is None else v for k, v in cells.items()})
+    return buffer.getvalue()
+
+
+def write_parquet(rows: list[dict], path: str) -> None:
+    """Atomically: a temp file in the target folder, then os.replace."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    regions = regions_of(rows)
+    records = [flat(row, regions) for row in rows]
+    fields = [(name, _arrow_type(pa, name)) for name in columns(rows)]
+    table = pa.Table.from_pylist(records, schema=pa.schema(fields))
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".suanli-", suffix=".parquet", dir=folder)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _arrow_type(pa, name: str):
+    if name in ("overrides", "asserts_failed"):
+        return pa.list_(pa.string())
+    if name == "code" or name.startswith("nodes."):
+        return pa.int64() if name == "code" else pa.float64()
+    if name in ("objective", "carbon_tco2", "solve_time_s") or name.startswith("cost."):
+        return pa.float64()
+    return pa.string()
+
+
+def to_table(rows: list[dict]) -> str:
+    from suanli.solver.render import num
+
+    headers = ["case", "status", "objective", "cost.total", "carbon tCO2", "nodes", "time s", "message"]
+    body = []
+    for row in rows:
+        nodes = ", ".join(f"{r}={num(n)}" for r, n in sorted(row["nodes"].items())) or "-"
+        unit = f" {row['objective_unit']}" if row["objective"] is not None else ""
+        body.append([row["name"], row["status"], num(row["objective"]) + unit, num(row["cost"]["total"]),
+                     num(row["carbon_tco2"]), nodes, num(row["solve_time_s"]), _short(row["message"])])
+    widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(headers)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in body]) + "\n"
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = (text or "").replace("\n", " ")
+    return text if len(text) <= limit else text[:limit - 3] + "..."

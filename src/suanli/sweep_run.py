@@ -1,0 +1,114 @@
+"""Running a sweep's cases: in this process, on a local process pool, or on Dask.
+
+Rows come back in case order whatever finishes first. A progress bar (tqdm) goes
+to stderr when it is a terminal. Interrupts: pool workers ignore SIGINT (the
+terminal sends it to the whole group; the parent decides) and turn SIGTERM into
+SystemExit so `finally` blocks run (a CBC child is killed with its group). On
+Ctrl-C or SIGTERM the parent SIGTERMs every worker, waits a bounded time,
+SIGKILLs what is left, removes the pool's temp folder, and re-raises: no orphans,
+no temp files.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+import time
+from typing import Callable, Optional
+
+from suanli.solver.watchdog import owned_tempdir
+from suanli.sweep import Case, CaseOptions, SourceBundle, run_case
+
+TERM_WAIT = 5.0  # seconds a worker gets to clean up after SIGTERM before SIGKILL
+
+_WORKER: dict = {}  # the bundle and options, inherited by forked pool workers
+
+
+def progress_bar(total: int):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="sweep", unit="case", file=sys.stderr, dynamic_ncols=True,
+                disable=not _isatty(sys.stderr))
+
+
+def _isatty(stream) -> bool:
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def run_cases(bundle: SourceBundle, cases: list[Case], options: CaseOptions, jobs: int,
+              scheduler: Optional[str] = None) -> list[dict]:
+    with progress_bar(len(cases)) as bar:
+        if scheduler:
+            from suanli.sweep_dask import run_on_dask
+
+            return run_on_dask(scheduler, bundle, cases, options, bar.update)
+        if jobs <= 1 or len(cases) <= 1:
+            return _run_inline(bundle, cases, options, bar.update)
+        return _run_pool(bundle, cases, options, min(jobs, len(cases)), bar.update)
+
+
+def _run_inline(bundle, cases, options, tick: Callable[[int], object]) -> list[dict]:
+    rows = []
+    for case in cases:
+        rows.append(run_case(bundle, case, options))
+        tick(1)
+    return rows
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_term)
+
+
+def _exit_on_term(signum, frame):
+    raise SystemExit(143)
+
+
+def _pool_task(index: int) -> tuple[int, dict]:
+    case = _WORKER["cases"][index]
+    return index, run_case(_WORKER["bundle"], case, _WORKER["options"], _WORKER["scratch"])
+
+
+def _run_pool(bundle, cases, options, jobs: int, tick) -> list[dict]:
+    # the workers' temp files live in one folder of ours: removed even when a worker had to be killed
+    with owned_tempdir() as scratch:
+        return _run_pool_in(bundle, cases, options, jobs, tick, scratch)
+
+
+def _run_pool_in(bundle, cases, options, jobs: int, tick, scratch: str) -> list[dict]:
+    # fork: the workers inherit the bundle (no pickling of a large spec per case)
+    _WORKER.update(bundle=bundle, cases=cases, options=options, scratch=scratch)
+    import suanli.compiler.pipeline  # noqa: F401 - loaded once here, inherited by every worker
+    import suanli.solver.solve  # noqa: F401
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(jobs, initializer=_worker_init)
+    rows: list[Optional[dict]] = [None] * len(cases)
+    try:
+        for index, row in pool.imap_unordered(_pool_task, range(len(cases)), chunksize=1):
+            rows[index] = row
+            tick(1)
+        pool.close()
+        pool.join()
+    except BaseException:
+        stop_workers(pool)
+        raise
+    finally:
+        _WORKER.clear()
+    return rows  # type: ignore[return-value]
+
+
+def stop_workers(pool) -> None:
+    """SIGTERM every worker, wait up to TERM_WAIT, SIGKILL the rest, reap them all."""
+    workers = list(getattr(pool, "_pool", []))
+    for proc in workers:
+        if proc.is_alive():
+            proc.terminate()
+    deadline = time.monotonic() + TERM_WAIT
+    for proc in workers:
+        proc.join(max(0.0, deadline - time.monotonic()))
+    for proc in workers:
+        if proc.is_alive():
+            proc.kill()
+            proc.join(1.0)
+    pool.terminate()
