@@ -82,3 +82,11 @@ def test_table_shows_the_range_with_years():
                  "--format", "table")
     assert out.returncode == 0, out.stderr
     assert "at 2026: nodes(b): 0 .. 50 within 200% of the cheapest cost" in out.stdout
+
+
+def test_at_must_be_a_year_and_needs_years_in_settings():
+    named = suanli("solve", SPEC, "--near-optimal", "at y: compute(a)")
+    assert named.returncode == 2 and "E0801" in named.stderr and "--near-optimal:1:4" in named.stderr
+    single = ROOT / "tests" / "fixtures" / "near" / "two-hubs.spec"
+    out = suanli("solve", single, "--near-optimal", "at 2027: compute(east)")
+    assert out.returncode == 2 and "E0807" in out.stderr and "--near-optimal:1:4" in out.stderr
