@@ -1,6 +1,7 @@
 """Seeded generator of synthetic `.spec` files for the benchmark.
 
     python bench/generate.py SIZE --seed N -o PATH      (SIZE: S, M, L, XL)
+    python bench/generate.py NET --seed N -o PATH       (link-heavy: see netgen.py)
     python bench/generate.py M --years 5                (a 2026..2030 build-out, LANGUAGE.md §8)
 
 `generate(size, seed) -> str` returns the spec text; the same (size, seed)
@@ -31,6 +32,7 @@ import math
 import random
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 SIZES = {  # regions, node types, demands (jobs included)
     "S": (8, 6, 50),
@@ -370,12 +372,24 @@ def node_props(t: NodeType) -> dict:
     return props
 
 
+def _netgen():
+    """bench/netgen.py, found beside this file (the bench is run as scripts, not a package)."""
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    import netgen
+    return netgen
+
+
 AI_GROWTH = "15%"  # per year: 1.15^4 = 1.75 stays inside the 2x power-cap margin over 5 years
 
 
 def generate(size: str, seed: int = 1, years: int = 0) -> str:
     """`years` > 0: the same instance as a build-out over that many yearly periods
-    (8% discount rate, AI demands growing 15% a year); 0 keeps the single period."""
+    (8% discount rate, AI demands growing 15% a year); 0 keeps the single period.
+    A size not in SIZES is a link-heavy shape of bench/netgen.py (NET; `years` unused)."""
+    if size not in SIZES:
+        return _netgen().generate_shape(size, seed)
     n_regions, n_types, n_demands = SIZES[size]
     rng = random.Random(f"{size}:{seed}")
     regions = make_regions(rng, n_regions)
@@ -414,7 +428,7 @@ def _grown(w, years: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("size", choices=sorted(SIZES))
+    ap.add_argument("size", choices=[*sorted(SIZES), *sorted(_netgen().NET_SHAPES)])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-o", "--output", help="write here (default: stdout)")
     ap.add_argument("--years", type=int, default=0,

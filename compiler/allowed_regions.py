@@ -3,6 +3,11 @@
 Every region, filtered by `residency`; with an origin, only regions reachable
 from it, and with `max_latency` L only those with latency <= L (inclusive).
 When nothing is left the error says which filter removed which regions.
+
+Demands and jobs that share (residency, origin, max_latency) share the answer:
+it is computed once per distinct key (`cache`), and each origin's reach and
+latency test is a vectorised row of the PathTable, so the pass costs
+O(distinct keys x regions), not O(demands x regions).
 """
 
 from __future__ import annotations
@@ -10,12 +15,12 @@ from __future__ import annotations
 from fractions import Fraction
 
 from suanli.compiler.build_entities import Entity, World
-from suanli.compiler.compute_paths import PathInfo
 from suanli.compiler.edge_limits import limit_params
+from suanli.compiler.path_table import PathTable
 from suanli.diagnostics import DiagnosticBag, error
 
 
-def allowed_regions(ent: Entity, world: World, paths: dict[str, dict[str, PathInfo]],
+def allowed_regions(ent: Entity, world: World, paths: PathTable,
                     diags: DiagnosticBag, cache: dict | None = None) -> tuple[str, ...]:
     """Allowed regions of one demand or job. Demands that share residency, origin and
     latency limit share the answer, so `cache` (per compile) avoids recomputing it."""
@@ -34,28 +39,28 @@ def allowed_regions(ent: Entity, world: World, paths: dict[str, dict[str, PathIn
     return keep
 
 
-def _compute(ent: Entity, world: World, paths) -> tuple[tuple[str, ...], list[str]]:
+def _compute(ent: Entity, world: World, paths: PathTable) -> tuple[tuple[str, ...], list[str]]:
     steps: list[str] = []
     keep = sorted(world.regions)
     residency = ent["residency"]
     if residency is not None:
-        keep = _filter(keep, lambda r: r in residency, "residency", steps)
+        keep = _filter(keep, set(residency), "residency", steps)
     origin = ent["origin"]
     if origin is not None:
-        reach = paths.get(origin, {})
-        keep = _filter(keep, lambda r: r in reach, f"reachable from {origin}", steps)
+        if paths.reach_count(origin) < len(world.regions):  # else every region is reachable
+            keep = _filter(keep, paths.reachable(origin), f"reachable from {origin}", steps)
         limit = ent["max_latency"]
         if limit is not None:
             before = keep
-            keep = _filter(keep, lambda r: reach[r].latency <= limit,
-                           f"within {_ms(limit)} of {origin}", steps)
+            keep = _filter(keep, paths.within(origin, limit), f"within {_ms(limit)} of {origin}", steps)
             if not keep and before:  # say how far the nearest candidate is
-                steps[-1] += f" ({_nearest(reach, before)})"
+                steps[-1] += f" ({_nearest(paths, origin, before)})"
     return tuple(keep), steps
 
 
-def _filter(keep: list[str], pred, what: str, steps: list[str]) -> list[str]:
-    kept = [r for r in keep if pred(r)]
+def _filter(keep: list[str], allowed, what: str, steps: list[str]) -> list[str]:
+    """`keep` less the regions not in `allowed` (a set), with a note when it removes any."""
+    kept = [r for r in keep if r in allowed]
     if len(kept) < len(keep):
         kept_set = set(kept)
         removed = [r for r in keep if r not in kept_set]
@@ -63,8 +68,8 @@ def _filter(keep: list[str], pred, what: str, steps: list[str]) -> list[str]:
     return kept
 
 
-def _nearest(reach: dict[str, PathInfo], candidates: list[str]) -> str:
-    options = [(reach[r].latency, r) for r in candidates if r in reach]
+def _nearest(paths: PathTable, origin: str, candidates: list[str]) -> str:
+    options = [(paths.exact_latency(origin, r), r) for r in candidates]
     if not options:
         return ""
     latency, region = min(options)

@@ -1,5 +1,10 @@
 """Pass 5: least-latency paths between regions (LANGUAGE.md §6 "Paths").
 
+`path_table` is what the compiler uses: vectorised shortest paths from the distinct
+origins (scipy.sparse.csgraph) in exact integer arithmetic, names compared only where
+two paths tie; see fast_paths.py. `compute_paths` below is the reference it must agree
+with, and the fallback when the integers would not be exact in floats.
+
 For each origin, a label-setting search ordered by (total latency, total
 transfer cost, list of region names along the path). Sums are exact
 rationals, so decimal inputs such as 0.003 + 0.009 and 0.005 + 0.007 tie
@@ -63,3 +68,31 @@ def paths_from(origin: str, adj, lat_den: int = 1, cost_den: int = 1) -> dict[st
 def compute_paths(origins, links) -> dict[str, dict[str, PathInfo]]:
     adj, lat_den, cost_den = adjacency(links)
     return {origin: paths_from(origin, adj, lat_den, cost_den) for origin in sorted(set(origins))}
+
+
+def path_table(origins, links):
+    """All paths from the distinct origins as a PathTable (fast when exact in floats)."""
+    from suanli.compiler.fast_paths import fast_table
+    table = fast_table(origins, links)
+    return table if table is not None else table_from_exact(origins, links)
+
+
+def table_from_exact(origins, links):
+    """The PathTable of the reference algorithm (label-setting per origin, exact rationals)."""
+    import numpy as np
+    from suanli.compiler.path_table import NONE, ROOT, PathTable
+    exact = compute_paths(origins, links)
+    names = tuple(sorted({r for l in links if l["a"] and l["b"] and l["latency"] is not None
+                          and l["a"] != l["b"] for r in (l["a"], l["b"])} | set(exact)))
+    index = {n: i for i, n in enumerate(names)}
+    _, lat_den, _ = adjacency(links)
+    shape = (len(exact), len(names))
+    pred, lat_key = np.full(shape, NONE, dtype=np.int32), np.zeros(shape, dtype=object)
+    latency, cost = np.full(shape, np.inf), np.full(shape, np.inf)
+    for k, origin in enumerate(sorted(exact)):
+        for dest, info in exact[origin].items():
+            i = index[dest]
+            pred[k, i] = ROOT if len(info.hops) == 1 else index[info.hops[-2]]
+            latency[k, i], cost[k, i] = float(info.latency), float(info.cost)
+            lat_key[k, i] = int(info.latency * lat_den)
+    return PathTable(names, tuple(sorted(exact)), pred, latency, cost, lat_key, lat_den)

@@ -11,7 +11,7 @@ from suanli.compiler import ir
 from suanli.compiler.allowed_regions import allowed_regions
 from suanli.compiler.backups import backup_fields
 from suanli.compiler.build_entities import Entity, World
-from suanli.compiler.compute_paths import compute_paths
+from suanli.compiler.compute_paths import path_table
 from suanli.compiler.size_jobs import serial_explanation, size_jobs
 from suanli.diagnostics import DiagnosticBag, error, warning
 
@@ -69,12 +69,11 @@ def emit_links(world: World) -> tuple[ir.Link, ...]:
 
 
 def emit_paths(world: World):
+    """The PathTable of every origin a demand or job names: the IR's `paths` (a lazy
+    sequence of ir.Path) and what allowed regions read."""
     origins = [w["origin"] for w in (*world.demands.values(), *world.jobs.values()) if w["origin"]]
-    paths = compute_paths(origins, world.links)
-    flat = tuple(ir.Path.model_construct(origin=o, dest=d, latency=float(p.latency), transfer_cost=float(p.cost),
-                         hops=p.hops)
-                 for o in sorted(paths) for d, p in sorted(paths[o].items()))
-    return paths, flat
+    table = path_table(origins, world.links)
+    return table, table
 
 
 def emit_services(world: World, paths, diags: DiagnosticBag) -> tuple[ir.Service, ...]:

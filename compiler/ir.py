@@ -17,9 +17,9 @@ The solver chooses its own internal scaling from these; the IR never does.
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainValidator
 
 from suanli.diagnostics import Span
 
@@ -235,6 +235,13 @@ class Objective(_Model):
     is_default: bool = True  # `minimize cost` when the spec has no objective
 
 
+def _path_sequence(value):
+    from suanli.compiler.path_table import PathTable
+    if isinstance(value, PathTable):
+        return value
+    return tuple(v if isinstance(v, Path) else Path.model_validate(v) for v in value)
+
+
 class NearMetric(_Model):
     """`solve --near-optimal METRIC`: the metric as typed and its linear form."""
 
@@ -253,7 +260,9 @@ class Program(_Model):
     regions: tuple[Region, ...]  # sorted by name
     node_types: tuple[NodeType, ...]  # sorted by name
     links: tuple[Link, ...]  # in declaration order, a < b not required
-    paths: tuple[Path, ...]  # one per (origin used by a demand/job, reachable region)
+    # one Path per (origin used by a demand/job, reachable region), origins then dests by name:
+    # a tuple, or (from the compiler) a PathTable that builds each Path only when read
+    paths: Annotated[Any, PlainValidator(_path_sequence)]
     services: tuple[Service, ...]  # sorted by name
     jobs: tuple[Job, ...]  # sorted by name
     statements: tuple[Statement, ...]  # in source order

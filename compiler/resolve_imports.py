@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from suanli.diagnostics import CompileError, DiagnosticBag, Label, error
 from suanli.grammar import ast
 from suanli.grammar.parser import parse
-from suanli.grammar.source import read_source
+from suanli.grammar.source import read_source, source_text
 
 DEFAULT_MAX_BYTES = 32_000_000
 
@@ -31,11 +31,16 @@ class Sources:
 
 
 def resolve_imports(root_path: str, diags: DiagnosticBag,
-                    max_bytes: int = DEFAULT_MAX_BYTES) -> Sources:
+                    max_bytes: int = DEFAULT_MAX_BYTES, text: str | None = None,
+                    base: str | None = None) -> Sources:
+    """`text`: the root spec's text instead of reading `root_path` (the Python
+    API's spec text); it then stands as a file named `root_path` in `base`
+    (default: the working directory), which its imports resolve against."""
     sources = Sources()
-    root_dir = os.path.dirname(os.path.realpath(root_path))
+    real_root = root_path if text is None else os.path.join(os.path.abspath(base or "."), root_path)
+    root_dir = os.path.dirname(os.path.realpath(real_root))
     loader = _Loader(root_dir, sources, diags, max_bytes)
-    loader.load(root_path, chain=[], display=root_path)
+    loader.load(real_root, chain=[], display=root_path, text=text)
     return sources
 
 
@@ -50,10 +55,11 @@ class _Loader:
         self.max_bytes = max_bytes
         self.loaded: set[str] = set()
 
-    def load(self, path: str, chain: list[tuple[str, ast.Import | None]], display: str) -> None:
-        # each entry: (path, chain to it, display) for a file to read, or an
+    def load(self, path: str, chain: list[tuple[str, ast.Import | None]], display: str,
+             text: str | None = None) -> None:
+        # each entry: (path, chain to it, display[, text]) for a file to read, or an
         # import to follow from (importer path, display, chain incl. importer)
-        stack: list[tuple] = [("file", path, chain, display)]
+        stack: list[tuple] = [("file", path, chain, display, text)]
         while stack:
             entry = stack.pop()
             if entry[0] == "file":
@@ -63,12 +69,15 @@ class _Loader:
                 if found is not None:
                     stack.append(("file", *found))
 
-    def _read(self, path: str, chain, display: str) -> list[tuple]:
-        """Read and parse one file; the imports to follow from it, in order."""
+    def _read(self, path: str, chain, display: str, text: str | None = None) -> list[tuple]:
+        """Read and parse one file (or the root's given text); the imports to follow, in order."""
         real = os.path.realpath(path)
         self.loaded.add(real)
         try:
-            text = read_source(path, max_bytes=self.max_bytes - self.sources.total_bytes)
+            if text is None:
+                text = read_source(path, max_bytes=self.max_bytes - self.sources.total_bytes)
+            else:
+                text = source_text(display, text, self.max_bytes)
         except CompileError as exc:
             self.diags.extend(exc.diagnostics)
             return []

@@ -14,7 +14,7 @@ from contextvars import ContextVar
 
 from suanli.diagnostics import CompileError, Span, error
 
-__all__ = ["read_source", "load_source", "files_read", "DEFAULT_MAX_BYTES", "unsaved_texts"]
+__all__ = ["read_source", "load_source", "source_text", "files_read", "DEFAULT_MAX_BYTES", "unsaved_texts"]
 
 DEFAULT_MAX_BYTES = 8_000_000
 _FILES_READ: set[str] = set()  # so an output path can never overwrite an input spec
@@ -45,6 +45,26 @@ def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         text = unsaved[1:] if unsaved.startswith("\ufeff") else unsaved
         return text.replace("\r\n", "\n").replace("\r", "\n")
     return load_source(path, max_bytes)[0]
+
+
+def source_text(name: str, text: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Spec text given directly (not read from a file) under the same rules:
+    the size limit (E0002), no NUL (E0003), BOM dropped, newlines normalised."""
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) > max_bytes:
+        raise _too_big(name, len(data), max_bytes)
+    if "\0" in text or any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        raise _not_text(name, data, data.find(b"\0") if "\0" in text else _first_surrogate(data))
+    text = text[1:] if text.startswith("\ufeff") else text
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _first_surrogate(data: bytes) -> int:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0
 
 
 def load_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:

@@ -128,16 +128,40 @@ def _child_main(job_dir: str, parent_pid: int) -> None:
     limit = opts["time_limit"]
     if limit is not None:  # what is left once the worker has read the program and built the model
         limit = max(0.1, opts["deadline"] - time.time() - 0.2)
+    log = os.path.join(job_dir, "cbc.log")
     solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=limit, gapRel=opts["gap"],
-                               gapAbs=opts["abs_gap"], threads=opts["threads"],
+                               gapAbs=opts["abs_gap"], threads=opts["threads"], logPath=log,
                                warmStart=start is not None, options=[f"randomCbcSeed {opts['seed'] + 1}"])
     solver.tmpDir = job_dir
     prob.solve(solver)
     values = np.array([np.nan if v.varValue is None else v.varValue for v in cols], dtype=float)
     tmp = os.path.join(job_dir, "out.pickle.tmp")
     with open(tmp, "wb") as fh:
-        pickle.dump(((prob.sol_status, prob.status), values), fh)
+        pickle.dump(((prob.sol_status, prob.status, absolute_gap(log)), values), fh)
     os.replace(tmp, os.path.join(job_dir, "out.pickle"))
+
+
+def absolute_gap(log_path: str) -> Optional[float]:
+    """|best objective - best bound| from CBC's log (the plan's proven gap):
+    0 when the search completed; None if the log does not say."""
+    import re
+
+    try:
+        with open(log_path, errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        return None
+    num = r"([-+]?[0-9.]+(?:e[-+]?[0-9]+)?)"
+    if "Cbc0001I Search completed" in text:
+        return 0.0
+    found = re.findall(r"Cbc0011I Exiting as integer gap of " + num, text)
+    if found:
+        return abs(float(found[-1]))
+    found = re.findall(r"best objective " + num + r" \(best possible " + num + r"\)", text)
+    if found:
+        best, bound = map(float, found[-1])
+        return abs(best - bound)
+    return None
 
 
 class CbcBackend(Backend):
@@ -162,6 +186,7 @@ class CbcBackend(Backend):
             return SolveResult(Status.OPTIMAL, x=np.zeros(0), objective=sp.offset, bound=sp.offset, gap=0.0)
         sol_status, x, err, killed = self._run(sp, options, start)
         res = self._map(sp, sol_status, x, killed)
+        _set_gap(res, sol_status, sp.sense)
         if res.status is Status.ERROR and err:
             res.message += f": {err}"
         if res.status is Status.UNBOUNDED:  # for a MIP CBC may mean "infeasible or unbounded"
@@ -232,6 +257,15 @@ class CbcBackend(Backend):
             with open(out, "rb") as fh:
                 sol_status, x = pickle.load(fh)
         return sol_status, x, "", killed
+
+
+def _set_gap(res: SolveResult, sol_status, sense: str) -> None:
+    """The proven relative gap (as HiGHS defines it) from CBC's absolute gap."""
+    gap = sol_status[2] if isinstance(sol_status, tuple) and len(sol_status) > 2 else None
+    if gap is None or res.objective is None or not res.status.has_solution:
+        return
+    res.bound = res.objective - gap if sense == "minimize" else res.objective + gap
+    res.gap = gap / max(abs(res.objective), 1e-10)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,14 @@ def load_program(args, path: str, watch=None):
         raise CommandError("", EXIT_INVALID) from None
 
 
+def print_diagnostics(exc) -> None:
+    """A CompileError's diagnostics on stderr, sorted, with the files' source lines."""
+    from suanli.diagnostics import render_all
+
+    diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
+    print(render_all(diags, _sources(diags)), file=sys.stderr)
+
+
 def _sources(diags) -> dict[str, str]:
     out: dict[str, str] = {}
     for d in diags:

@@ -86,6 +86,7 @@ class PlanSide(_M):
     objective: Optional[float] = None
     objective_unit: str
     currency: str
+    gap: Optional[float] = None  # the plan's proven relative gap (null: unknown)
     failing_asserts: list[str] = []
     failing_advisory: list[str] = []
 
@@ -165,7 +166,7 @@ def _side(plan: Plan) -> PlanSide:
     failing = [a for a in plan.asserts if a.passed is False]
     return PlanSide(spec=plan.spec, scenario=plan.scenario, status=plan.status, message=plan.message,
                     infeasibility=[i.message for i in plan.infeasibility], objective=plan.objective,
-                    objective_unit=plan.objective_unit, currency=plan.currency,
+                    objective_unit=plan.objective_unit, currency=plan.currency, gap=plan.gap,
                     failing_asserts=[a.name for a in failing if not a.advisory],
                     failing_advisory=[a.name for a in failing if a.advisory])
 
@@ -192,6 +193,7 @@ def diff_plans(old: Plan, new: Plan, max_increase: Optional[float] = None) -> Pl
     placements = _placements(old, new)
     statements = _statements(old, new)
     budget = check_budget(old, new, max_increase) if max_increase is not None else None
+    notes += _gap_notes(old, new, cost[-1])
     status_changed = old.status != new.status
     changed = (status_changed or any(c.changed for c in cost + metrics)
                or bool(regions or node_types or placements or statements))
@@ -202,6 +204,22 @@ def diff_plans(old: Plan, new: Plan, max_increase: Optional[float] = None) -> Pl
                     status_changed=status_changed, total=cost[-1], cost=cost, metrics=metrics,
                     regions=regions, node_types=node_types, placements=placements,
                     statements=statements, budget=budget, notes=notes, years=years)
+
+
+def _gap_notes(old: Plan, new: Plan, total: ValueChange) -> list[str]:
+    """A cost change smaller than the larger proven gap may be solver noise:
+    either plan may lie anywhere within its gap of its own optimum."""
+    if not total.changed or total.delta is None or not (_has_plan(old) and _has_plan(new)):
+        return []
+    gaps = [g for g in (old.gap, new.gap) if g is not None]
+    if not gaps or max(gaps) <= 0:
+        return []
+    largest = max(gaps)
+    if abs(total.delta) >= largest * max(abs(old.cost.total), abs(new.cost.total)):
+        return []
+    return [f"the total cost changed by {_pct(100 * total.delta / abs(old.cost.total), True) if old.cost.total else _money(total.delta)}, "
+            f"less than the larger proven gap of the two plans ({_pct(100 * largest)}): "
+            "the change may be solver noise rather than an effect of the spec change"]
 
 
 def _regions(old: Plan, new: Plan) -> tuple[list[RegionChange], list[NodeCountChange]]:

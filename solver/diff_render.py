@@ -54,14 +54,20 @@ def headline(d: PlanDiff, md: bool) -> str:
 
 def _status_line(d: PlanDiff, md: bool) -> str:
     code = (lambda s: f"`{s}`") if md else (lambda s: s)
-    parts = [f"{code(d.old.spec)} ({d.old.status}) → {code(d.new.spec)} ({d.new.status})" if md
-             else f"{d.old.spec} ({d.old.status}) -> {d.new.spec} ({d.new.status})"]
+    o, n = f"{d.old.status}{_gap(d.old.gap)}", f"{d.new.status}{_gap(d.new.gap)}"
+    parts = [f"{code(d.old.spec)} ({o}) → {code(d.new.spec)} ({n})" if md
+             else f"{d.old.spec} ({o}) -> {d.new.spec} ({n})"]
     if d.new.failing_asserts:
         parts.append("failing asserts: " + ", ".join(code(n) for n in d.new.failing_asserts))
     if d.new.failing_advisory:
         parts.append("failing advisory asserts (do not fail the run): "
                      + ", ".join(code(n) for n in d.new.failing_advisory))
     return " · ".join(parts)
+
+
+def _gap(gap: Optional[float]) -> str:
+    """The proven gap beside a status; nothing when unknown or zero."""
+    return f", gap {gap * 100:.2g}%" if gap else ""
 
 
 def _value_rows(changes: list[ValueChange], all_rows: bool) -> list[list[str]]:

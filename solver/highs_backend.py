@@ -112,12 +112,25 @@ class HighsBackend(Backend):
             h.setSolution(_solution(start))
         cancelled = _run(h, options, sp)
         result = self._result(h, sp, cancelled)
+        if result.status is Status.INFEASIBLE and sp.integer.any() and options.presolve:
+            result = self._without_presolve(sp, options, start, result)
         if result.status in (Status.INFEASIBLE, Status.UNBOUNDED) and result.stats.get("ambiguous"):
             result.status = self._resolve(sp, options)
         if keep and result.status is Status.OPTIMAL and not sp.integer.any():
             result.model = h
         result.seconds = time.monotonic() - t0
         return result
+
+    def _without_presolve(self, sp: SparseProgram, options: SolveOptions, start,
+                          first: SolveResult) -> SolveResult:
+        """HiGHS 1.16's MIP presolve declared a feasible program infeasible
+        (tests/test_solver_runtime.py::test_highs_presolve_false_infeasible): an
+        infeasible MIP is confirmed once more without presolve before anyone is
+        told so. Infeasible programs pay one more solve; the explanation costs more."""
+        from dataclasses import replace
+
+        again = self.solve(sp, replace(options, presolve=False), start=start)
+        return again if again.status is not Status.INFEASIBLE else first
 
     def resolve(self, h, sp: SparseProgram, options: SolveOptions) -> SolveResult:
         """Re-run a kept LP model after changes to its bounds, costs, rows or

@@ -46,8 +46,13 @@ class Namer:
 
     def row_names(self, sp, ids=None) -> list[str]:
         out: list[str] = []
+        cols: list[str] = []
         for fam in sp.row_families:
-            out.extend(self._family_names(fam, col=False))
+            if fam.kind == "site_use":  # strengthen.py: x(d,r) <= open(r), y(j,r,t) <= open(r)
+                cols = cols or self.col_names(sp)
+                out.extend(f"use.{cols[c]}" for c in fam.keys["col"])
+            else:
+                out.extend(self._family_names(fam, col=False))
         return _pick(out, ids)
 
     def _family_names(self, fam, col: bool) -> list[str]:

@@ -10,6 +10,7 @@ from suanli.solver.near_optimal import Found, NearRequest, alternatives, near_op
 from suanli.solver.solve import Outcome, SolveConfig, _options, _report
 from suanli.solver.solve_years import report_years
 from suanli.solver.sparse import SparseProgram
+from suanli.solver.strengthen import with_site_use
 from suanli.solver.watchdog import Deadline, owned_tempdir
 from suanli.stopwatch import SILENT, Stopwatch
 
@@ -18,7 +19,8 @@ def add_near_optimal(program: Program, outcome: Outcome, config: SolveConfig, re
                      watch: Stopwatch = SILENT) -> Outcome:
     """The optimal plan with `near_optimal` and/or `alternatives` filled in.
     Nothing is added without an optimal (or feasible) plan to start from."""
-    plan, sp, x = outcome.plan, outcome.sparse, outcome.x
+    plan, x = outcome.plan, outcome.x
+    sp = with_site_use(outcome.sparse) if outcome.sparse is not None else None  # the MILP the solver sees
     if x is None or plan.objective is None or not outcome.status.has_solution:
         return outcome
     z = float(plan.objective)
@@ -26,7 +28,7 @@ def add_near_optimal(program: Program, outcome: Outcome, config: SolveConfig, re
     if outcome.status is not Status.OPTIMAL:
         notes.append("the optimal solve stopped before proving optimality: the bound B comes from "
                      "the best plan found and may be loose")
-    run = lambda variant, start: _solve_variant(program, sp, variant, config, start)
+    run = lambda variant, start: _solve_variant(program, outcome.sparse, variant, config, start)
     update = {}
     if req.metric:
         update["near_optimal"], more = near_optimal(program, sp, x, z, req, run)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
+
 
 SCHEMA_VERSION = 1
 PlanStatus = Literal["optimal", "feasible", "infeasible", "time_limit", "error"]
@@ -206,6 +208,37 @@ class Plan(_M):
     alternatives: Optional[list["Alternative"]] = Field(
         None, exclude_if=_absent, description="`solve --alternatives K` only (docs/near-optimal.md)")
 
+    @classmethod
+    def from_json(cls, source) -> "Plan":
+        """A plan from JSON text or a JSON file (path); InvalidPlan otherwise."""
+        plan = as_plan(source)
+        return plan if type(plan) is cls else cls.model_validate(plan.model_dump())
+
+    def to_json(self) -> str:
+        """The plan JSON, byte for byte what `suanli solve --format json` prints."""
+        return dumps(self)
+
+    @property
+    def has_plan(self) -> bool:
+        """A plan was found (status optimal or feasible)."""
+        return self.status in ("optimal", "feasible")
+
+    @property
+    def asserts_hold(self) -> bool:
+        """Every mandatory (non-advisory) assert holds: `suanli solve` exits 0, not 1."""
+        return all(a.passed or a.advisory for a in self.asserts)
+
+    def to_frames(self) -> dict:
+        """The plan as pandas DataFrames (needs `pip install 'suanli[pandas]'`)."""
+        from suanli.solver.frames import plan_frames
+
+        return plan_frames(self)
+
+    def _repr_html_(self) -> str:
+        from suanli.solver.plan_html import plan_html
+
+        return plan_html(self)
+
 
 class NearRange(_M):
     value: Optional[float] = Field(description="the metric's extreme, in `unit`; null when unbounded or not found")
@@ -228,6 +261,7 @@ class Alternative(_M):
 
 
 Plan.model_rebuild()
+
 
 
 def round_sig(v: float) -> float | int:
@@ -273,6 +307,31 @@ def dumps(plan: Plan) -> str:
 
 def loads(text: str) -> Plan:
     return Plan.model_validate(json.loads(text))
+
+
+def read_plan(path) -> Plan:
+    """The Plan in a JSON file, read as hostile input (plan_input.py); InvalidPlan otherwise."""
+    from suanli.solver.plan_input import read_plan as read
+
+    return read(os.fspath(path))
+
+
+def parse_plan(text: str, name: str = "the text") -> Plan:
+    """The Plan in JSON text; InvalidPlan naming `name` when it is not one."""
+    from suanli.solver.plan_input import parse_plan as parse
+
+    return parse(text, name)
+
+
+def as_plan(plan) -> Plan:
+    """A Plan from a Plan, a plan JSON file (path) or JSON text."""
+    if isinstance(plan, Plan):
+        return plan
+    if isinstance(plan, str) and plan.lstrip("\ufeff \t\r\n").startswith("{"):
+        return parse_plan(plan)
+    if isinstance(plan, (str, os.PathLike)):
+        return read_plan(plan)
+    raise TypeError(f"a plan is a Plan, a plan JSON path or JSON text, not {type(plan).__name__}")
 
 
 def json_schema() -> dict:

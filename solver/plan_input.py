@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 
+from suanli.errors import InvalidPlan
 from suanli.solver.plan import Plan
 
 MAX_PLAN_BYTES = 256 * 1024 * 1024
@@ -25,8 +26,9 @@ MAX_FLOAT = 1e300
 MAX_ERRORS_SHOWN = 12
 
 
-class PlanInputError(ValueError):
-    """The file is not a plan; str() is the whole reason."""
+class PlanInputError(InvalidPlan):
+    """The file is not a plan; str() is the whole reason. (An InvalidPlan, hence
+    a ValueError: the Python API raises it as it is.)"""
 
 
 def read_plan(path: str) -> Plan:

@@ -14,8 +14,8 @@ from typing import Optional
 import numpy as np
 
 from suanli.compiler.ir import Program
-from suanli.solver import postsolve
-from suanli.solver.backend import SolveOptions, SolveResult, Status, get_backend
+from suanli.solver import heuristics, postsolve, warm_start
+from suanli.solver.backend import SolveOptions, SolveResult, Status, gap_of, get_backend
 from suanli.solver.extract import state_from_solution
 from suanli.solver.index import Index
 from suanli.solver.lower import lower
@@ -23,6 +23,7 @@ from suanli.solver.plan import Plan, PlanWarning, normalized
 from suanli.solver.report import build_plan, empty_plan
 from suanli.solver.shadow import shadow_prices
 from suanli.solver.sparse import SparseProgram
+from suanli.solver.strengthen import with_site_use
 from suanli.solver.verify import verify
 from suanli.solver.watchdog import Deadline, owned_tempdir
 from suanli.stopwatch import SILENT, Stopwatch
@@ -42,6 +43,8 @@ class SolveConfig:
     explain: bool = True
     grace: float = 1.0  # the watchdog stops a solver that overruns its limit by this much
     started: Optional[float] = None  # time.perf_counter() when the command began: the limit counts from there
+    heuristic: bool = True  # the domain MIP start (heuristics.py), HiGHS only
+    start_plan: Optional[dict] = None  # a base plan (JSON dict) to repair into the MIP start (warm_start.py)
 
 
 @dataclass
@@ -59,23 +62,27 @@ def solve_program(program: Program, config: SolveConfig = SolveConfig(), watch: 
         return solve_years(program, config, watch)
     backend = get_backend(config.solver)
     sp = lower(program, relax=config.relax)
-    watch.lap("build", f"built the {'LP' if sp.relaxed else 'MILP'}: {sp.ncol:,} variables, {sp.nrow:,} rows, "
-              f"{sp.nnz:,} non-zeros")
-    _write_files(sp, config)
+    mip = with_site_use(sp)  # the program the solver sees: §6 + valid site_use rows (not for --relax)
+    watch.lap("build", f"built the {'LP' if sp.relaxed else 'MILP'}: {mip.ncol:,} variables, {mip.nrow:,} rows, "
+              f"{mip.nnz:,} non-zeros")
+    _write_files(mip, config)
     if config.write_lp or config.write_mps:
         watch.lap("write_model", "wrote the model file(s)")
     deadline = Deadline(_budget(config))
     with owned_tempdir() as tmp:
         opts = lambda: _options(config, deadline, tmp)
-        keep = {"keep": True} if sp.relaxed and backend.NAME == "highs" else {}  # for warm re-runs
-        first = backend.solve(sp, opts(), **keep)
-        watch.lap("solver", f"{backend.NAME}: {first.status.value}")
+        if sp.relaxed:
+            keep = {"keep": True} if backend.NAME == "highs" else {}  # for warm re-runs
+            first = backend.solve(sp, opts(), **keep)
+        else:
+            first = first_mip_solve(backend, program, mip, opts, config, watch)
+        watch.lap("solver", f"{backend.NAME}: {first.status.value}" + _gap_text(first))
         if not first.status.has_solution:
             return _no_plan(program, sp, first, config)
         if sp.relaxed:
             x, shadow = _finish_lp(sp, first, opts, config)
         else:
-            x, shadow = _finish_mip(backend, sp, first, opts, config, deadline)
+            x, shadow = _finish_mip(backend, (sp, mip), first, opts, config, deadline)
         watch.lap("postsolve", "tie-break, polish and duals")
     outcome = _report(program, sp, x, first, shadow, config)
     watch.lap("report_verify", f"plan extracted and verified ({len(outcome.violations)} violation(s))")
@@ -105,17 +112,67 @@ def _finish_lp(sp: SparseProgram, first: SolveResult, opts, config: SolveConfig)
     return x, shadow
 
 
-def _finish_mip(backend, sp: SparseProgram, first: SolveResult, opts, config: SolveConfig,
-                deadline: Deadline):
+def _finish_mip(backend, programs: tuple[SparseProgram, SparseProgram], first: SolveResult, opts,
+                config: SolveConfig, deadline: Deadline):
+    """The tie-break solves the strengthened MILP (`mip`); polishing and the
+    shadow LP fix the integers and solve LPs of the §6 program (`sp`)."""
+    sp, mip = programs
     x = first.x
-    if config.tie_break and first.status is Status.OPTIMAL and not deadline.expired():
-        better = postsolve.tie_break(backend, sp, first, opts())
+    tight = first.gap is None or first.gap <= 1.01 * postsolve.TIE_GAP
+    if config.tie_break and first.status is Status.OPTIMAL and tight and not deadline.expired():
+        better = postsolve.tie_break(backend, mip, first, opts())
         x = first.x if better is None else better
     x = postsolve.round_integers(sp, x)
     x = postsolve.polish(sp, x, opts(), tie=config.tie_break)
     x = postsolve.settle_sites(sp, x)
     shadow = postsolve.shadow_lp(sp, x, opts())
     return x, shadow
+
+
+def first_mip_solve(backend, program: Program, mip: SparseProgram, opts, config: SolveConfig,
+                    watch: Stopwatch) -> SolveResult:
+    """Branch and bound, started (HiGHS) from the domain heuristic's plan.
+    If the solver ends without a plan, the heuristic's plan is the answer."""
+    if backend.NAME != "highs" or not config.heuristic or not mip.integer.any():
+        return backend.solve(mip, opts())
+    fixed = warm_start.fixings(program, mip, config.start_plan) if config.start_plan else None
+    start = heuristics.mip_start(mip, opts, fixed)
+    watch.lap("heuristic", _heuristic_text(mip, start))
+    first = backend.solve(mip, opts(), start=start.x)
+    bound = _best_bound(mip, first.bound, start.bound)
+    beaten = first.status is Status.FEASIBLE and not _no_worse(mip, first.objective, start.objective or 0.0)
+    if start.x is not None and (not first.status.has_solution or beaten):
+        first = SolveResult(Status.FEASIBLE, x=start.x, objective=start.objective, message="the heuristic's plan")
+    if first.status is Status.FEASIBLE and bound is not None:  # stopped early: the best bound proven
+        first.bound, first.gap = bound, gap_of(first.objective, bound)
+    return first
+
+
+def _best_bound(sp: SparseProgram, *bounds) -> Optional[float]:
+    """The tightest valid bound: the solver's, or the heuristic's LP relaxation
+    (valid too; HiGHS stopped inside its root has only a trivial bound)."""
+    ok = [b for b in bounds if b is not None and np.isfinite(b)]
+    if not ok:
+        return None
+    return max(ok) if sp.sense == "minimize" else min(ok)
+
+
+def _no_worse(sp: SparseProgram, value: float, reference: float, rel: float = 1e-9) -> bool:
+    slack = rel * max(1.0, abs(reference))
+    return value <= reference + slack if sp.sense == "minimize" else value >= reference - slack
+
+
+def _heuristic_text(sp: SparseProgram, start: heuristics.Start) -> str:
+    if start.x is None:
+        return f"heuristic: no MIP start ({start.message}); branch and bound starts without a plan"
+    gap = gap_of(start.objective, start.bound)
+    cost = start.objective * sp.obj_scale
+    return (f"heuristic: {start.message}: a plan at {cost:.10g}"
+            + (f", {100 * gap:.3g}% above the LP bound" if gap is not None else "") + "; MIP start")
+
+
+def _gap_text(res: SolveResult) -> str:
+    return f", gap {100 * res.gap:.3g}%" if res.gap is not None else ""
 
 
 def _options(config: SolveConfig, deadline: Deadline, tmp: str) -> SolveOptions:

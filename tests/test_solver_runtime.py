@@ -98,3 +98,18 @@ def test_owned_tempdir_is_removed_even_on_error():
             raise KeyboardInterrupt
     import os
     assert not os.path.exists(path)
+
+
+def test_highs_presolve_false_infeasible_is_confirmed_without_presolve():
+    """HiGHS's MIP presolve says infeasible; the backend re-solves without it."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    spec = Path(__file__).parent / "fixtures" / "highs_presolve_infeasible.spec"
+    out = subprocess.run([sys.executable, "-m", "suanli", "solve", str(spec), "--format", "json", "--gap", "1e-9"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    plan = json.loads(out.stdout)
+    assert plan["status"] == "optimal" and plan["objective"] == pytest.approx(662800)

@@ -42,12 +42,12 @@ def compile_options(args) -> dict:
 
 
 def run(args) -> int:
-    from suanli.compiler.pipeline import compile_spec
+    from suanli import api
 
     all_diags, sources, derived = [], {}, []
     for path in args.files:
-        result = compile_spec(path, **compile_options(args))
-        all_diags.extend(result.diagnostics)
+        result = api.check(api.SpecFile(path), **compile_options(args))
+        all_diags.extend(result)
         sources.update(result.sources)
         if result.program is not None:
             derived += derived_sizes(path, result.program)

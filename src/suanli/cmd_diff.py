@@ -48,8 +48,10 @@ def run(args) -> int:
 
 
 def _run(args) -> int:
+    """Arguments -> the two plans -> one `suanli.api.diff` call -> one format (and the budget's exit code)."""
+    from suanli import api
     from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, CommandError, default_format, emit
-    from suanli.solver.diff import diff_dumps, diff_plans, parse_increase
+    from suanli.solver.diff import diff_dumps, parse_increase
     from suanli.solver.diff_render import render_diff
 
     limit = None
@@ -62,7 +64,7 @@ def _run(args) -> int:
         raise CommandError("suanli: --time-limit must be a positive number of seconds", EXIT_INVALID)
     old = plan_or_spec(args.old, args)
     new = plan_or_spec(args.new, args)
-    diff = diff_plans(old, new, limit)
+    diff = api.diff(old, new, max_increase=limit)
     fmt = default_format(args.format, args.output)
     if fmt == "html":
         from suanli.cmd_report import diff_html
@@ -75,16 +77,30 @@ def _run(args) -> int:
     return EXIT_OK
 
 
-def is_plan_file(path: str) -> bool:
-    """A `.json` file, or any file whose first non-blank character is `{`."""
-    if path.lower().endswith(".json"):
-        return True
+def plan_or_spec(path: str, args):
+    """The plan in `path`, or the plan of solving the spec in `path` with the command's
+    options (`suanli.api.plan_or_spec`); CommandError(2), diagnostics on stderr, otherwise."""
+    from suanli import api
+    from suanli.diagnostics import CompileError
+    from suanli.errors import InvalidPlan
+    from suanli.solver.cli_common import EXIT_INVALID, CommandError, print_diagnostics
+
+    options = dict(scenario=getattr(args, "scenario", None), overrides=getattr(args, "overrides", ()),
+                   solver=getattr(args, "solver", "highs"), time_limit=getattr(args, "time_limit", None),
+                   max_bytes=getattr(args, "max_bytes", None))
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError:
-        return False
-    return head.startswith(b"{")
+        return api.plan_or_spec(api.SpecFile(path), options)
+    except InvalidPlan as exc:
+        raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
+    except CompileError as exc:
+        print_diagnostics(exc)
+        raise CommandError("", EXIT_INVALID) from None
+
+
+def is_plan_file(path: str) -> bool:
+    from suanli.api import is_plan_file as plan_file
+
+    return plan_file(path)
 
 
 def read_plan(path: str):
@@ -96,23 +112,3 @@ def read_plan(path: str):
         return read(path)
     except PlanInputError as exc:
         raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
-
-
-def plan_or_spec(path: str, args):
-    """The plan in `path`, or the plan of solving the spec in `path`."""
-    if is_plan_file(path):
-        return read_plan(path)
-    from suanli.solver.cli_common import load_program
-    from suanli.solver.plan import PlanWarning
-    from suanli.solver.solve import SolveConfig, solve_program
-
-    program = load_program(args, path)
-    config = SolveConfig(solver=getattr(args, "solver", "highs"), time_limit=getattr(args, "time_limit", None))
-    outcome = solve_program(program, config)
-    plan = outcome.plan
-    if outcome.violations and plan.status in ("optimal", "feasible"):
-        plan = plan.model_copy(update={
-            "status": "error", "message": "the solver's answer failed independent verification",
-            "objective": None,
-            "warnings": plan.warnings + [PlanWarning(code="V001", message=v) for v in outcome.violations]})
-    return plan

@@ -25,26 +25,37 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from suanli.solver.backend import Status
-    from suanli.solver.cli_common import EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_OK, CommandError, load_program
-    from suanli.solver.explain import explain_program
+    """Arguments -> one `suanli.api.explain` call -> text or JSON on stdout."""
+    from suanli import api
+    from suanli.diagnostics import CompileError
+    from suanli.errors import NoPlan
+    from suanli.solver.cli_common import EXIT_INFEASIBLE, EXIT_INVALID, EXIT_NO_PLAN, EXIT_OK, print_diagnostics
 
+    if args.time_limit is not None and not args.time_limit > 0:
+        print("suanli: --time-limit must be a positive number of seconds", file=sys.stderr)
+        return EXIT_INVALID
     try:
-        program = load_program(args, args.file)
-    except CommandError as exc:
-        return exc.code
-    status, items = explain_program(program, args.time_limit)
-    code = {Status.INFEASIBLE: EXIT_INFEASIBLE, Status.OPTIMAL: EXIT_OK, Status.FEASIBLE: EXIT_OK}.get(
-        status, EXIT_NO_PLAN)
+        explanation = api.explain(api.SpecFile(args.file), scenario=args.scenario, overrides=args.overrides,
+                                  time_limit=args.time_limit, max_bytes=getattr(args, "max_bytes", None))
+    except CompileError as exc:
+        print_diagnostics(exc)
+        return EXIT_INVALID
+    except NoPlan as exc:
+        _output(args, exc.status, [])
+        return EXIT_NO_PLAN
+    _output(args, explanation.status, explanation)
+    return EXIT_OK if explanation.feasible else EXIT_INFEASIBLE
+
+
+def _output(args, status: str, items) -> None:
     if args.format == "json":
-        payload = {"status": status.value, "infeasibility": [i.model_dump(mode="json") for i in items]}
+        payload = {"status": status, "infeasibility": [i.model_dump(mode="json") for i in items]}
         sys.stdout.write(json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
-    elif status is Status.INFEASIBLE:
+    elif status == "infeasible":
         print(f"{args.file} is infeasible; relaxing these (least total slack) would make it feasible:")
         for item in items:
             print(f"  - {item.message}" + (f"  [{item.location}]" if item.location and item.location not in item.message else ""))
-    elif code == EXIT_OK:
+    elif status in ("optimal", "feasible"):
         print(f"{args.file} is feasible: nothing to explain")
     else:
-        print(f"{args.file}: the solver could not decide feasibility ({status.value})")
-    return code
+        print(f"{args.file}: the solver could not decide feasibility ({status})")

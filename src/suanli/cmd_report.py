@@ -55,17 +55,25 @@ def require_report_extra() -> None:
 
 
 def _run(args) -> int:
-    from suanli.cmd_diff import is_plan_file, plan_or_spec
-    from suanli.solver.cli_common import EXIT_INVALID, EXIT_OK, CommandError, emit
+    """Arguments -> one `suanli.api.report` call -> the page."""
+    from suanli import api
+    from suanli.diagnostics import CompileError
+    from suanli.errors import InvalidPlan
+    from suanli.solver.cli_common import EXIT_INVALID, EXIT_OK, CommandError, emit, print_diagnostics
 
     require_report_extra()
-    from suanli.report import plan_report
-
     if args.time_limit is not None and not args.time_limit > 0:
         raise CommandError("suanli: --time-limit must be a positive number of seconds", EXIT_INVALID)
-    plan = plan_or_spec(args.file, args)
-    spec = args.spec or (None if is_plan_file(args.file) else args.file)
-    emit(plan_report(plan_dict(plan), spec_context(spec, args)), args.output)
+    try:
+        page = api.report_html(api.SpecFile(args.file), spec=api.SpecFile(args.spec) if args.spec else None,
+                          scenario=args.scenario, overrides=args.overrides, solver=args.solver,
+                          time_limit=args.time_limit, max_bytes=getattr(args, "max_bytes", None))
+    except InvalidPlan as exc:
+        raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
+    except CompileError as exc:
+        print_diagnostics(exc)
+        raise CommandError("", EXIT_INVALID) from None
+    emit(page, args.output)
     return EXIT_OK
 
 

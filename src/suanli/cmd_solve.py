@@ -71,10 +71,8 @@ def add_near_arguments(parser) -> None:
                         help="cost slack for --near-optimal/--alternatives: 5%% or 0.05 (default 5%%)")
 
 
-def _config(args):
+def _check_args(args) -> None:
     from suanli.solver.cli_common import EXIT_INVALID, CommandError
-    from suanli.solver.solve import SolveConfig
-    from suanli.solver.watchdog import progress_wanted
 
     if args.time_limit is not None and not args.time_limit > 0:
         raise CommandError("suanli: --time-limit must be a positive number of seconds", EXIT_INVALID)
@@ -82,9 +80,6 @@ def _config(args):
         raise CommandError("suanli: --gap must be in [0, 1)", EXIT_INVALID)
     if args.threads < 1:
         raise CommandError("suanli: --threads must be at least 1", EXIT_INVALID)
-    return SolveConfig(solver=args.solver, time_limit=args.time_limit, gap=args.gap, threads=args.threads,
-                       relax=args.relax, write_lp=args.write_lp, write_mps=args.write_mps,
-                       progress=progress_wanted(args.progress), tie_break=args.tie_break)
 
 
 def run(args) -> int:
@@ -99,30 +94,19 @@ def run(args) -> int:
 
 
 def _run(args) -> int:
+    """Arguments -> `suanli.api.load` -> output checks -> `suanli.api.solve` -> the gate -> one format."""
     from suanli.compiler import pipeline  # noqa: F401 - loaded here so `imports` holds every import
     from suanli.solver.cli_common import check_outputs
-    from suanli.solver.solve import solve_program
     from suanli.stopwatch import Stopwatch
-
-    from suanli.solver.cli_common import EXIT_NOT_WRITTEN, CommandError
 
     watch = Stopwatch(echo=args.progress)
     watch.lap("imports", "loaded suanli (imports)")
-    config = _config(args)
-    config.started = watch.start  # --time-limit covers the whole command
+    _check_args(args)
     baseline, limit = _gate_options(args)
     near = near_request(args)
     program = _load(args, watch)
     check_outputs(args.output, args.save_plan, args.write_lp, args.write_mps)
-    try:
-        outcome = solve_program(program, config, watch)
-        if near is not None:
-            from suanli.solver.near_solve import add_near_optimal
-
-            outcome = add_near_optimal(program, outcome, config, near, watch)
-    except OSError as exc:  # --write-lp / --write-mps
-        raise CommandError(f"suanli: {exc}", EXIT_NOT_WRITTEN) from None
-    plan, code = _finish(outcome)
+    plan, code = _solve(program, args, watch, near, baseline)
     budget = None
     if baseline is not None:
         plan, code, budget = _gate(plan, code, baseline, limit)
@@ -131,6 +115,33 @@ def _run(args) -> int:
     if args.progress:
         print(watch.summary(), file=sys.stderr)
     return code
+
+
+def _solve(program, args, watch, near=None, baseline=None):
+    """(plan, exit code): the API's plan, or the plan its error carries, reported on stderr."""
+    from suanli import api
+    from suanli.errors import Infeasible, NoPlan
+    from suanli.solver.cli_common import (EXIT_ASSERT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_NOT_WRITTEN, EXIT_OK,
+                                          CommandError)
+    from suanli.solver.watchdog import progress_wanted
+
+    try:
+        plan = api.solve(program, solver=args.solver, time_limit=args.time_limit, gap=args.gap, relax=args.relax,
+                         threads=args.threads, tie_break=args.tie_break, write_lp=args.write_lp,
+                         write_mps=args.write_mps, progress=progress_wanted(args.progress), stopwatch=watch,
+                         started=watch.start,  # --time-limit covers the whole command
+                         near_request=near,
+                         start_plan=baseline)  # the base plan, repaired to this spec, starts the MIP
+    except Infeasible as exc:
+        _say_infeasible(exc)
+        return exc.plan, EXIT_INFEASIBLE
+    except NoPlan as exc:
+        _say_no_plan(exc)
+        return exc.plan, EXIT_NO_PLAN
+    except OSError as exc:  # --write-lp / --write-mps
+        raise CommandError(f"suanli: {exc}", EXIT_NOT_WRITTEN) from None
+    _say_failed_asserts(plan)
+    return plan, EXIT_OK if plan.asserts_hold else EXIT_ASSERT
 
 
 def near_request(args):
@@ -191,14 +202,14 @@ def _gate(plan, code, baseline, limit):
 
 
 def _load(args, watch):
-    """Compile; on errors, also write the error document of the format (exit 2)."""
-    from suanli.compiler import load
+    """Compile (`suanli.api.load`); on errors, also write the error document of the format (exit 2)."""
+    from suanli import api
     from suanli.diagnostics import CompileError, render_all
-    from suanli.solver.cli_common import (EXIT_INVALID, CommandError, _compile_kwargs, _sources,
-                                          default_format, emit, invalid_document)
+    from suanli.solver.cli_common import EXIT_INVALID, CommandError, _sources, default_format, emit, invalid_document
 
     try:
-        return load(args.file, **_compile_kwargs(args), watch=watch)
+        return api.load(api.SpecFile(args.file), scenario=args.scenario, overrides=args.overrides,
+                        max_bytes=getattr(args, "max_bytes", None), near=args.near_optimal, stopwatch=watch)
     except CompileError as exc:
         diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
         sources = {**_sources(diags), **getattr(exc, "sources", {})}  # the --near-optimal argument too
@@ -208,36 +219,27 @@ def _load(args, watch):
         raise CommandError("", EXIT_INVALID) from None
 
 
-def _finish(outcome):
-    """The exit code, and the plan whose status agrees with it."""
-    from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_OK
-    from suanli.solver.plan import PlanWarning
+def _say_infeasible(exc) -> None:
+    print("suanli: the spec is infeasible: no plan meets every constraint", file=sys.stderr)
+    for item in exc.explanation:
+        print(f"  - {item.message}" + (f"  [{item.location}]" if item.location and item.location not in item.message else ""), file=sys.stderr)
 
-    plan = outcome.plan
-    if plan.status == "infeasible":
-        print("suanli: the spec is infeasible: no plan meets every constraint", file=sys.stderr)
-        for item in plan.infeasibility:
-            print(f"  - {item.message}" + (f"  [{item.location}]" if item.location and item.location not in item.message else ""), file=sys.stderr)
-        return plan, EXIT_INFEASIBLE
-    if plan.status not in ("optimal", "feasible"):
-        print(f"suanli: no plan: {plan.message}", file=sys.stderr)
-        return plan, EXIT_NO_PLAN
-    if outcome.violations:
+
+def _say_no_plan(exc) -> None:
+    if exc.violations:
         print("suanli: the solver's answer failed verification; no plan is reported:", file=sys.stderr)
-        for v in outcome.violations:
+        for v in exc.violations:
             print(f"  - {v}", file=sys.stderr)
-        bad = plan.model_copy(update={
-            "status": "error", "message": "the solver's answer failed independent verification",
-            "objective": None, "warnings": plan.warnings + [PlanWarning(code="V001", message=v)
-                                                            for v in outcome.violations]})
-        return bad, EXIT_NO_PLAN
-    failed = [a for a in plan.asserts if not a.passed and not a.advisory]
+    else:
+        print(f"suanli: no plan: {exc.plan.message}", file=sys.stderr)
+
+
+def _say_failed_asserts(plan) -> None:
     for a in plan.asserts:
         if not a.passed:
             kind = "advisory assert" if a.advisory else "assert"
             print(f"suanli: {kind} {a.name} fails at {a.location}: value {a.value} {a.unit}",
                   file=sys.stderr)
-    return plan, EXIT_ASSERT if failed else EXIT_OK
 
 
 def _output(plan, args, code: int = 0, budget=None) -> None:

@@ -21,20 +21,21 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, CommandError, load_program
-    from suanli.solver.verify import verify
-    from suanli.solver.verify_near import verify_near
+    """Arguments -> one `suanli.api.verify` call -> the violations on stdout."""
+    from suanli import api
+    from suanli.diagnostics import CompileError
+    from suanli.errors import InvalidPlan
+    from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, print_diagnostics
 
     try:
-        plan = _read_plan(args.plan)
-        if plan.near_optimal is not None:  # re-evaluated on its plans: compiled with the spec
-            args.near_optimal = plan.near_optimal.metric
-        program = load_program(args, args.file)
-    except CommandError as exc:
-        if str(exc):
-            print(str(exc), file=sys.stderr)
-        return exc.code
-    violations = verify(program, plan) + verify_near(program, plan)
+        violations = api.verify(api.SpecFile(args.file), api.SpecFile(args.plan), scenario=args.scenario,
+                                overrides=args.overrides, max_bytes=getattr(args, "max_bytes", None))
+    except InvalidPlan as exc:
+        print(f"suanli: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except CompileError as exc:
+        print_diagnostics(exc)
+        return EXIT_INVALID
     if violations:
         print(f"{args.plan}: {len(violations)} violation(s) of {args.file}:")
         for v in violations:
@@ -42,14 +43,3 @@ def run(args) -> int:
         return EXIT_ASSERT
     print(f"{args.plan}: the plan satisfies {args.file}")
     return EXIT_OK
-
-
-def _read_plan(path: str):
-    """The plan, or exit 2 naming what is wrong (solver/plan_input.py)."""
-    from suanli.solver.cli_common import EXIT_INVALID, CommandError
-    from suanli.solver.plan_input import PlanInputError, read_plan
-
-    try:
-        return read_plan(path)
-    except PlanInputError as exc:
-        raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None

@@ -10,8 +10,9 @@ use it.
 from __future__ import annotations
 
 import enum
+import html
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Mapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,19 @@ class Diagnostic:
     labels: tuple[Label, ...] = ()
     notes: tuple[str, ...] = ()
     help: str | None = None
+    # The source texts (path -> text) the spans point into, when known: `str()`
+    # then shows the source lines as `suanli check` does. Not part of equality.
+    sources: Mapping[str, str] | None = field(default=None, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        """The text `suanli check` prints for this diagnostic."""
+        return render(self, dict(self.sources or {}))
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the same text, escaped, coloured by severity."""
+        colour = {"error": "#b00020", "warning": "#8a6d00"}.get(self.severity.value, "#555")
+        return (f'<pre class="suanli-diagnostic" style="border-left:3px solid {colour};padding-left:6px">'
+                f"{html.escape(str(self))}</pre>")
 
     @property
     def span(self) -> Span | None:
@@ -132,11 +146,17 @@ class DiagnosticBag:
         return sorted(unique, key=Diagnostic.sort_key)
 
 
-class CompileError(Exception):
-    """Raised when a stage cannot go on; carries every diagnostic so far."""
+class SuanliError(Exception):
+    """The base of every error the Python API raises (`suanli.api`)."""
+
+
+class CompileError(SuanliError):
+    """Raised when a stage cannot go on; carries every diagnostic so far
+    (and, from the API, `sources`: path -> text of the files read)."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]):
         self.diagnostics = list(diagnostics)
+        self.sources: dict[str, str] = {}
         first = self.diagnostics[0].message if self.diagnostics else "compile error"
         super().__init__(first)
 
