@@ -17,21 +17,24 @@ from suanli.compiler.build_entities import build_entities
 from suanli.compiler.collect_names import Decls, prop_map
 from suanli.compiler.expand_statements import StatementExpander, objective
 from suanli.compiler.metrics import MetricEvaluator
+from suanli.compiler.near_metric import near_metric, parse_near
 from suanli.compiler.year_statements import metric_kinds, names_in, plan_statements, with_year_tag
 from suanli.compiler.years import (YearAxis, active, read_entity_axis, resolve_overrides,
-                                   resolve_value, resolve_year)
+                                   resolve_value, resolve_year, year_of)
 from suanli.diagnostics import DiagnosticBag, error
 
 YEAR_S = float(units.YEAR)
 
 
 def compile_years(decls: Decls, axis: YearAxis, path: str, scenario, sets, diags: DiagnosticBag,
-                  emit) -> ir.Program | None:
-    """`emit(world, decls, path, scenario, diags)` is pipeline._emit."""
+                  emit, near: str | None = None) -> ir.Program | None:
+    """`emit(world, decls, path, scenario, diags)` is pipeline._emit; `near` the
+    METRIC of `solve --near-optimal` (compiled in its year, or on totals)."""
     overrides = apply_scenario(decls, scenario, list(sets), diags)
     read_entity_axis(decls, axis, diags, overrides)
     planned = plan_statements(decls.statements, axis, diags)
-    programs, statements, first_world = [], [], None
+    near_expr, near_year = (None, None) if near is None else near_year_of(near, axis, diags)
+    programs, statements, first_world, metric = [], [], None, None
     for year in axis.years:
         year_decls = resolve_year(decls, axis, year)
         world = build_entities(year_decls, resolve_overrides(overrides, year), diags)
@@ -42,6 +45,8 @@ def compile_years(decls: Decls, axis: YearAxis, path: str, scenario, sets, diags
         program = _grow(program, world, axis, year, diags)
         inactive = {n for n, d in decls.workloads.items() if not active(axis, n, d.kind, year)}
         statements += _year_statements(planned, world, year, diags, inactive)
+        if near_expr is not None and near_year == year:
+            metric = _near(near, near_expr, year, world, diags)
         programs.append(program)
     _check_lifetimes(decls, programs, diags)
     metrics = MetricEvaluator(first_world.lets, first_world.namespace, first_world.evaluator, diags)
@@ -51,9 +56,40 @@ def compile_years(decls: Decls, axis: YearAxis, path: str, scenario, sets, diags
             expander.expand(item.stmt, item.policy)
     statements += expander.out
     goal = _objective(decls, metrics, first_world.currency.code, diags)
+    if near_expr is not None and near_year is None:
+        metric = near_metric(near, metrics, first_world.currency.code, diags, near_expr)
     if diags.has_errors:
         return None
-    return _join(programs, statements, goal, axis, decls, first_world, overrides)
+    joined = _join(programs, statements, goal, axis, decls, first_world, overrides)
+    return joined.model_copy(update={"near_metric": metric})
+
+
+def near_year_of(text: str, axis: YearAxis, diags: DiagnosticBag):
+    """(metric expression, year of `at Y:` or None for totals) of the near-optimal
+    METRIC, classified like a `require` (year_statements.py); None on errors."""
+    expr, at = parse_near(text, diags)
+    if expr is None:
+        return None, None
+    if at is not None:
+        year = year_of(at, diags)
+        if year is not None and not axis.first <= year <= axis.last:
+            diags.add(error("E0805", f"`at {year}` is outside years {axis.first} .. {axis.last}",
+                            at.span, "outside the planning years",
+                            help=f"use a year in {axis.first} .. {axis.last}"))
+            year = None
+        return (expr, year) if year is not None else (None, None)
+    per_year, totals = metric_kinds(expr)
+    if per_year:
+        diags.add(error("E0806", "with `years`, a per-year near-optimal metric needs `at YEAR:`",
+                        expr.span, f"per-year metrics ({', '.join(sorted(per_year))})",
+                        help=f"write e.g. `at {axis.last}: {text.strip()}`; totals such as `cost` need none"))
+        return None, None
+    return expr, None
+
+
+def _near(text: str, expr, year: int, world, diags: DiagnosticBag):
+    metrics = MetricEvaluator(world.lets, world.namespace, world.evaluator, diags)
+    return near_metric(text, metrics, world.currency.code, diags, expr, year)
 
 
 def _year_statements(planned, world, year: int, diags: DiagnosticBag,

@@ -249,6 +249,7 @@ class NearMetric(_Model):
     text: str
     expr: LinExpr
     dimension: Dimension
+    year: Optional[int] = None  # `at Y:` of a multi-year spec; None: totals (or single period)
 
 
 class Program(_Model):

@@ -9,6 +9,8 @@ metric) is E0609, at its position inside the argument.
 
 from __future__ import annotations
 
+import re
+
 from suanli.compiler import ir
 from suanli.compiler.expand_statements import lin_expr, to_dimension
 from suanli.compiler.metrics import MetricEvaluator
@@ -17,12 +19,34 @@ from suanli.diagnostics import DiagnosticBag, error
 ARG_PATH = "--near-optimal"
 
 
-def near_metric(text: str, metrics: MetricEvaluator, currency: str,
-                diags: DiagnosticBag) -> ir.NearMetric | None:
+_AT = re.compile(r"(\s*at\s+)([^:]*?)\s*:")
+
+
+def parse_near(text: str, diags: DiagnosticBag):
+    """(metric expression, the year expression of `at Y:` or None). Both are parsed
+    from the argument with the text before them blanked, so positions stay right."""
     from suanli.grammar.parser import parse_expression
 
+    at = _AT.match(text)
+    year = None
+    if at is not None:
+        year, year_diags = parse_expression(" " * at.end(1) + at.group(2), ARG_PATH)
+        diags.extend(year_diags)
+        text = " " * at.end() + text[at.end():]
     expr, parse_diags = parse_expression(text, ARG_PATH)
     diags.extend(parse_diags)
+    return expr, year
+
+
+def near_metric(text: str, metrics: MetricEvaluator, currency: str,
+                diags: DiagnosticBag, expr=None, year: int | None = None) -> ir.NearMetric | None:
+    """`expr`: the parsed metric (parse_near) when the caller already has it."""
+    if expr is None:
+        expr, at = parse_near(text, diags)
+        if at is not None:
+            diags.add(error("E0807", "`at YEAR:` in the near-optimal metric needs `years` in settings",
+                            at.span, "multi-year only", help="drop `at YEAR:`"))
+            return None
     if expr is None:
         return None
     val = metrics.eval(expr, {})
@@ -39,4 +63,4 @@ def near_metric(text: str, metrics: MetricEvaluator, currency: str,
                         "no metric here", help="name a metric, e.g. `compute(west)` or `carbon`"))
         return None
     return ir.NearMetric(text=text, expr=lin_expr(val, metrics.spans),
-                         dimension=to_dimension(val.dim, currency))
+                         dimension=to_dimension(val.dim, currency), year=year)

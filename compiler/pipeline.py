@@ -77,11 +77,7 @@ def _compile(path: str, scenario: str | None, overrides, max_bytes: int, watch: 
     override_map: dict = {}
     axis = read_years(decls, diags)
     if axis is not None:  # a multi-year build-out (LANGUAGE.md §8)
-        program = compile_years(decls, axis, path, scenario, overrides, diags, _emit)
-        if near is not None and program is not None:
-            diags.add(error("E0609", "--near-optimal is not available for multi-year specs yet",
-                            Span(ARG_PATH, 1, 1, 1, 1 + len(near)), "multi-year spec"))
-            program = None
+        program = compile_years(decls, axis, path, scenario, overrides, diags, _emit, near)
     elif len(diags.errors()) > year_errors:  # multi-year syntax without `years`: no further
         program = None
     else:

@@ -87,15 +87,32 @@ def with_objective(sp: SparseProgram, vec: np.ndarray, sense: str) -> SparseProg
     return sp.replace(cost=vec / scale, offset=0.0, sense=sense, obj_scale=scale)
 
 
-def metric_vector(sp: SparseProgram, expr) -> np.ndarray:
-    """A linear metric expression as a dense SI vector over the program's columns."""
-    ids, vals = sp.metrics.linexpr(expr)
+def metric_vector(program: Program, sp: SparseProgram, metric) -> np.ndarray:
+    """A linear metric expression as a dense SI vector over the program's columns
+    (with years: in the metric's year `at Y`, or on discounted totals)."""
+    if program.years is None:
+        ids, vals = sp.metrics.linexpr(metric.expr)
+    else:
+        ids, vals = sp.metrics.linexpr(metric.expr, _year_index(program, metric))
     return dense((ids, vals), sp.ncol)
 
 
-def metric_value(program: Program, sp: SparseProgram, x: np.ndarray, expr, unit_scale: float) -> float:
-    state = state_from_solution(program, sp, x)
-    return Evaluator(program, state, Index(program)).linexpr(expr) / (unit_scale or 1.0)
+def metric_value(program: Program, sp: SparseProgram, x: np.ndarray, metric) -> float:
+    """METRIC on the plan of x, through the plan evaluators (not the objective vector)."""
+    if program.years is None:
+        ev = Evaluator(program, state_from_solution(program, sp, x), Index(program))
+    else:
+        from suanli.solver.year_costs import evaluators
+        from suanli.solver.year_report import decisions as year_decisions
+
+        year_evs, totals = evaluators(program, *year_decisions(sp.metrics.L, x, sp.relaxed))
+        k = _year_index(program, metric)
+        ev = totals if k is None else year_evs[k]
+    return ev.linexpr(metric.expr) / (metric.dimension.unit_scale or 1.0)
+
+
+def _year_index(program: Program, metric) -> int | None:
+    return None if metric.year is None else metric.year - program.years.first
 
 
 def near_optimal(program: Program, sp: SparseProgram, x_opt: np.ndarray, z: float, req: NearRequest,
@@ -107,7 +124,7 @@ def near_optimal(program: Program, sp: SparseProgram, x_opt: np.ndarray, z: floa
     scale = program.objective.dimension.unit_scale or 1.0
     bound = slack_bound(z, req.slack, program.objective.sense)
     bounded = slack_row(sp, bound * scale)
-    vec = metric_vector(sp, metric.expr)
+    vec = metric_vector(program, sp, metric)
     warnings: list[str] = []
     ends = {}
     for sense, key in (("minimize", "min"), ("maximize", "max")):
@@ -120,7 +137,7 @@ def near_optimal(program: Program, sp: SparseProgram, x_opt: np.ndarray, z: floa
             warnings.append(f"no {key}imum of {metric.text} was found ({found.status.value})")
             ends[key] = NearRange(value=None, plan=None)
         else:
-            value = metric_value(program, sp, found.x, metric.expr, dim.unit_scale)
+            value = metric_value(program, sp, found.x, metric)
             ends[key] = NearRange(value=value, plan=found.plan)
     result = NearOptimal(metric=metric.text, slack=req.slack, bound=bound, unit=dim.unit or "",
                          min=ends["min"], max=ends["max"])
@@ -130,22 +147,30 @@ def near_optimal(program: Program, sp: SparseProgram, x_opt: np.ndarray, z: floa
 # ---- SPORES -------------------------------------------------------------------
 
 def region_compute(program: Program, sp: SparseProgram, x: np.ndarray, counts: bool) -> np.ndarray:
-    """C[r] = sum_t f_t * n[r,t] (node counts when `counts`), per region index."""
-    n = sp.family("n")
-    f = np.array([t.compute for t in program.node_types], dtype=float)
-    per = np.ones(len(n.keys["t"])) if counts else f[n.keys["t"]]
+    """C[r] = sum_t f_t * n[r,t] (node counts when `counts`), per region index;
+    with years, summed over the years' installed n."""
     out = np.zeros(len(program.regions))
-    np.add.at(out, n.keys["r"], per * x[n.start:n.stop])
+    for cols, r, per in _installed(program, sp, counts):
+        np.add.at(out, r, per * x[cols])
     return out
 
 
 def score_vector(program: Program, sp: SparseProgram, w: np.ndarray, c_star: float, counts: bool) -> np.ndarray:
-    n = sp.family("n")
-    f = np.array([t.compute for t in program.node_types], dtype=float)
-    per = np.ones(len(n.keys["t"])) if counts else f[n.keys["t"]]
     vec = np.zeros(sp.ncol)
-    vec[n.start:n.stop] = w[n.keys["r"]] * per / c_star
+    for cols, r, per in _installed(program, sp, counts):
+        vec[cols] += w[r] * per / c_star
     return vec
+
+
+def _installed(program: Program, sp: SparseProgram, counts: bool):
+    """(n columns, their regions, f_t of their types or 1) for each n family:
+    one for a single period, one per year (f_t of that year) with years."""
+    for n in sp.families("n", rows=False):
+        year = n.meta.get("year")
+        prog = program if program.years is None else program.years.programs[year - program.years.first]
+        f = np.array([t.compute for t in prog.node_types], dtype=float)
+        per = np.ones(len(n.keys["t"])) if counts else f[n.keys["t"]]
+        yield np.arange(n.start, n.stop), n.keys["r"], per
 
 
 def gain_weights(w: np.ndarray, c: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ from suanli.solver import postsolve
 from suanli.solver.backend import Status, get_backend
 from suanli.solver.near_optimal import Found, NearRequest, alternatives, near_optimal, plan_warnings
 from suanli.solver.solve import Outcome, SolveConfig, _options, _report
+from suanli.solver.solve_years import report_years
 from suanli.solver.sparse import SparseProgram
 from suanli.solver.strengthen import with_site_use
 from suanli.solver.watchdog import Deadline, owned_tempdir
@@ -55,6 +56,8 @@ def _solve_variant(program: Program, base: SparseProgram, variant: SparseProgram
         first = backend.solve(variant, opts(), start=start if backend.NAME == "highs" else None)
         if not first.status.has_solution:
             return Found(None, status=first.status)
+        if program.years is not None:  # finished like solve_years finishes its plan
+            return _found(report_years(program, base, variant, first, config), first)
         x = first.x
         if not variant.relaxed and config.tie_break and first.status is Status.OPTIMAL and not deadline.expired():
             better = postsolve.tie_break(backend, variant, first, opts())
@@ -62,6 +65,9 @@ def _solve_variant(program: Program, base: SparseProgram, variant: SparseProgram
         if not variant.relaxed:
             x = postsolve.polish(variant, postsolve.round_integers(variant, x), opts(), tie=config.tie_break)
         x = postsolve.settle_sites(variant, x)
-    outcome = _report(program, base, x, first, None, config)
+    return _found(_report(program, base, x, first, None, config), first)
+
+
+def _found(outcome: Outcome, first) -> Found:
     problems = [f"an embedded plan failed verification: {v}" for v in outcome.violations]
-    return Found(x, outcome.plan, first.status, problems)
+    return Found(outcome.x, outcome.plan, first.status, problems)

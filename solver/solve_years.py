@@ -36,18 +36,31 @@ def solve_years(program: Program, config, watch: Stopwatch = SILENT):
     watch.lap("solver", f"{backend.NAME}: {first.status.value}")
     if not first.status.has_solution:
         return Outcome(_no_plan(program, sp, first, config), first.status, [], sp)
-    x = np.clip(first.x.copy(), sp.col_lb, sp.col_ub)
-    x[sp.integer] = np.round(x[sp.integer])
-    x = _open_where_nodes(sp, x)
+    outcome = report_years(program, sp, sp, first, config, deadline)
+    watch.lap("report_verify", f"plan extracted and verified ({len(outcome.violations)} violation(s))")
+    return outcome
+
+
+def report_years(program: Program, base, variant, first, config, deadline=None):
+    """The plan of a solver answer `first` of `variant` (the lowered program `base`,
+    or a near-optimal variant of it: same columns, more rows, another objective),
+    extracted, verified and returned with its decisions x. Shadow prices only
+    for the program itself (`deadline` given)."""
+    from suanli.solver.solve import Outcome
+
+    layout = base.metrics.L
+    x = np.clip(first.x.copy(), variant.col_lb, variant.col_ub)
+    x[variant.integer] = np.round(x[variant.integer])
+    x = _open_where_nodes(variant, x)
     x[np.abs(x) < 1e-12] = 0.0
-    states, builds = decisions(layout, x, sp.relaxed)
+    states, builds = decisions(layout, x, variant.relaxed)
     status = "optimal" if first.status is Status.OPTIMAL else "feasible"
     plan = build_year_plan(program, states, builds, status, config.solver, config.relax, first.gap)
-    plan.shadow_prices = _shadow(program, sp, x, first, config, deadline)
+    if deadline is not None:
+        plan.shadow_prices = _shadow(program, base, x, first, config, deadline)
     plan = normalized(plan)
-    violations = verify_years(program, plan) + _objective_check(program, sp, x, plan)
-    watch.lap("report_verify", f"plan extracted and verified ({len(violations)} violation(s))")
-    return Outcome(plan, first.status, violations, sp)
+    violations = verify_years(program, plan) + _objective_check(program, base, x, plan)
+    return Outcome(plan, first.status, violations, base, x)
 
 
 def _shadow(program: Program, sp, x, first, config, deadline):

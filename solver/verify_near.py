@@ -12,6 +12,7 @@ from suanli.solver.index import Index
 from suanli.solver.near_optimal import slack_bound
 from suanli.solver.plan import Plan
 from suanli.solver.verify import _close, _le, verify
+from suanli.solver.year_verify import plan_evaluators
 
 
 def verify_near(program: Program, plan: Plan) -> list[str]:
@@ -55,12 +56,22 @@ def _range_end(program: Program, plan: Plan, key: str) -> list[str]:
     metric = program.near_metric
     if metric is None or metric.text != plan.near_optimal.metric:
         return out + ["the metric could not be re-evaluated (verify compiles it from the plan's `metric`)"]
-    ev = Evaluator(program, state_from_plan(program, end.plan), Index(program))
-    value = ev.linexpr(metric.expr) / (metric.dimension.unit_scale or 1.0)
+    value = _metric_on(program, end.plan, metric) / (metric.dimension.unit_scale or 1.0)
     if end.value is None or not _close(end.value, value, 1.0):
         out.append(f"the reported value {end.value} {metric.dimension.unit} differs from "
                    f"{metric.text} = {value:.12g} re-evaluated on its plan")
     return out
+
+
+def _metric_on(program: Program, sub: Plan, metric) -> float:
+    """METRIC on an embedded plan; with years, in its year `at Y` (or on totals)."""
+    if program.years is None:
+        return Evaluator(program, state_from_plan(program, sub), Index(program)).linexpr(metric.expr)
+    if [e.year for e in sub.years or []] != list(program.years.years):
+        return float("nan")  # verify_years reports the years that do not match
+    year_evs, totals = plan_evaluators(program, sub)
+    ev = totals if metric.year is None else year_evs[metric.year - program.years.first]
+    return ev.linexpr(metric.expr)
 
 
 def _within(program: Program, plan: Plan, sub: Plan, bound: float | None) -> list[str]:

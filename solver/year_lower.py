@@ -201,4 +201,5 @@ def _assemble(program: Program, L: YearLayout, rb: R.RowBuilder, obj, relax: boo
         indptr=indptr, indices=indices, values=values,
         col_families=families, row_families=rb.families, notes=[], relaxed=relax)
     sp.names_ctx = YearNamer(L)
+    sp.metrics = YearMetrics(L)  # metric expressions as column vectors, for near-optimal objectives
     return sp

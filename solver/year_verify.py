@@ -56,6 +56,17 @@ def verify_years(program: Program, plan: Plan) -> list[str]:
     return out + _costs_and_statements(program, plan, states, builds)
 
 
+def plan_evaluators(program: Program, plan: Plan):
+    """(per-year evaluators, totals evaluator) of a multi-year plan, from its own
+    decisions (node counts, opens, fractions and builds of each year entry)."""
+    states, builds = [], []
+    for k, entry in enumerate(plan.years or []):
+        prog = program.years.programs[k]
+        states.append(state_from_plan(prog, _single(plan, entry)))
+        builds.append({(r.name, t): float(v) for r in entry.regions for t, v in r.builds.items()})
+    return evaluators(program, states, builds)
+
+
 def _single(plan: Plan, entry) -> Plan:
     regions = [r.model_dump(exclude={"builds"}) for r in entry.regions]
     return Plan.model_validate({**plan.model_dump(exclude={"years"}), "regions": regions,
