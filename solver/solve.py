@@ -139,6 +139,12 @@ def first_mip_solve(backend, program: Program, mip: SparseProgram, opts, config:
     start = heuristics.mip_start(mip, opts, fixed)
     watch.lap("heuristic", _heuristic_text(mip, start))
     first = backend.solve(mip, opts(), start=start.x)
+    if first.status.has_solution and not _trustworthy(mip, first, start.bound):
+        # HiGHS 1.16 with a MIP start and presolve answered "optimal" with an objective below the LP
+        # bound that its own point does not have
+        # (tests/test_solver_milp_start.py::test_a_bad_answer_with_a_start_is_solved_again)
+        watch.lap("solver_retry", "the solver's answer with the MIP start does not add up: solved again without it")
+        first = backend.solve(mip, opts())
     bound = _best_bound(mip, first.bound, start.bound)
     beaten = first.status is Status.FEASIBLE and not _no_worse(mip, first.objective, start.objective or 0.0)
     if start.x is not None and (not first.status.has_solution or beaten):
@@ -146,6 +152,32 @@ def first_mip_solve(backend, program: Program, mip: SparseProgram, opts, config:
     if first.status is Status.FEASIBLE and bound is not None:  # stopped early: the best bound proven
         first.bound, first.gap = bound, gap_of(first.objective, bound)
     return first
+
+
+def _trustworthy(sp: SparseProgram, res: SolveResult, lp_bound: Optional[float], rel: float = 1e-6) -> bool:
+    """The answer's point satisfies the program, its objective is what the solver
+    says, and it does not beat the LP relaxation's bound."""
+    recomputed = float(sp.cost @ res.x + sp.offset)
+    tol = rel * max(1.0, abs(recomputed))
+    if res.objective is not None and abs(res.objective - recomputed) > tol:
+        return False
+    if lp_bound is not None and np.isfinite(lp_bound):
+        beats = recomputed < lp_bound - tol if sp.sense == "minimize" else recomputed > lp_bound + tol
+        if beats:
+            return False
+    return _satisfies(sp, res.x, rel)
+
+
+def _satisfies(sp: SparseProgram, x: np.ndarray, rel: float = 1e-6) -> bool:
+    """x within the rows, bounds and integrality (scaled units, 1e-6 relative)."""
+    act = sp.activity(x)
+    slack_lo = np.where(np.isfinite(sp.row_lb), act - sp.row_lb, 0.0)
+    slack_hi = np.where(np.isfinite(sp.row_ub), sp.row_ub - act, 0.0)
+    tol = rel * (1.0 + np.abs(act))
+    ints = x[sp.integer]
+    return bool((slack_lo >= -tol).all() and (slack_hi >= -tol).all()
+                and (x >= sp.col_lb - rel).all() and (x <= sp.col_ub + rel).all()
+                and (np.abs(ints - np.round(ints)) <= rel).all())
 
 
 def _best_bound(sp: SparseProgram, *bounds) -> Optional[float]:

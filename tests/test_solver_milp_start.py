@@ -227,3 +227,19 @@ def test_backup_copies_are_rounded_into_the_start():
     assert done.returncode in (0, 1), done.stderr
     assert "heuristic: rounded the LP relaxation" in done.stderr
     assert json.loads(done.stdout)["status"] == "optimal"
+
+
+def test_a_bad_answer_with_a_start_is_solved_again():
+    """HiGHS 1.16 returned 'optimal' below the LP bound when started from the heuristic's
+    plan; the answer is checked against the rows and, when it breaks one, solved again."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    spec = Path(__file__).parent / "fixtures" / "highs_start_bad_optimum.spec"
+    out = subprocess.run([sys.executable, "-m", "suanli", "solve", str(spec), "--format", "json", "--gap", "1e-9"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    plan = json.loads(out.stdout)
+    assert plan["status"] == "optimal" and abs(plan["objective"] - 53140) < 1e-6
