@@ -10,6 +10,16 @@ EXIT_OK, EXIT_ASSERT, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN = 0, 1, 2, 3, 
 EXIT_NOT_WRITTEN = 74
 
 
+def run_guarded(run, args) -> int:
+    """Run a command's body; a CommandError becomes its message on stderr and its exit code."""
+    try:
+        return run(args)
+    except CommandError as exc:
+        if str(exc):
+            print(str(exc), file=sys.stderr)
+        return exc.code
+
+
 class CommandError(Exception):
     """A user-facing failure with its exit code (message already worded)."""
 

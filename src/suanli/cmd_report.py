@@ -12,10 +12,10 @@ report could not be written.
 
 from __future__ import annotations
 
-import sys
 
 
 def add_arguments(parser) -> None:
+    from suanli.solver.cli_args import seconds
     from suanli.solver.cli_common import add_compile_options
 
     parser.add_argument("file", metavar="SPEC|PLAN.json", help="a spec to solve, or a plan JSON to draw")
@@ -26,20 +26,15 @@ def add_arguments(parser) -> None:
                              "power caps and labels")
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs",
                         help="MILP backend when FILE is a spec (default highs)")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
+    parser.add_argument("--time-limit", type=seconds, default=None, metavar="S",
                         help="wall-clock limit in seconds when FILE is a spec")
     add_compile_options(parser)
 
 
 def run(args) -> int:
-    from suanli.solver.cli_common import CommandError
+    from suanli.solver.cli_common import run_guarded
 
-    try:
-        return _run(args)
-    except CommandError as exc:
-        if str(exc):
-            print(str(exc), file=sys.stderr)
-        return exc.code
+    return run_guarded(_run, args)
 
 
 def require_report_extra() -> None:

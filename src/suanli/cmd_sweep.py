@@ -52,14 +52,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from suanli.solver.cli_common import CommandError
+    from suanli.solver.cli_common import run_guarded
 
-    try:
-        return _run(args)
-    except CommandError as exc:
-        if str(exc):
-            print(str(exc), file=sys.stderr)
-        return exc.code
+    return run_guarded(_run, args)
 
 
 def _run(args) -> int:
