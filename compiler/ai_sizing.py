@@ -12,8 +12,21 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from suanli.diagnostics import Label, error, warning
+from suanli.compiler.collect_names import prop_map
+from suanli.compiler.state import CompileState
+from suanli.compiler.typed_props import PropReader
+from suanli.diagnostics import DiagnosticBag, Label, error, warning
 from suanli.grammar import ast
+
+
+def ai_sizing(state: CompileState, diags: DiagnosticBag) -> CompileState:
+    """Pass: work and compute of the demands and jobs sized from their model."""
+    world = state.world
+    reader = PropReader(world.evaluator, state.overrides, diags)
+    for name, decl in state.decls.workloads.items():
+        ent = (world.demands if decl.kind == "demand" else world.jobs)[name]
+        size_from_model(decl, prop_map(decl), ent, reader)
+    return state
 
 
 def size_from_model(decl: ast.Decl, props: dict[str, ast.Prop], ent, reader) -> None:
@@ -50,10 +63,7 @@ def _size_job(decl, props, ent, reader, given) -> None:
         diags.add(error("E0505", f"job `{decl.name}` has no `work`", decl.name_span, "`work` is required",
                         help="add `work = 3640 PFLOPS * day`, or `params` and `tokens`"))
         return
-    if not given("params"):
-        diags.add(error("E0721", f"job `{decl.name}` has `tokens` but no `params`",
-                        _span(decl, props, "tokens"), "work = 6 * params * tokens needs params",
-                        help="add `params = 7e9` (the model's parameter count)"))
+    if _lacks_params(decl, props, "tokens", "work = 6 * params * tokens", given, diags):
         return
     params, tokens = ent["params"], ent["tokens"]
     if params is None or tokens is None:
@@ -98,13 +108,20 @@ def _size_demand(decl, props, ent, diags, given) -> None:
                           _span(decl, props, "token_rate"), "compute wins",
                           help="remove `compute` to size it as 2 * params * token_rate"))
         return
-    if not given("params"):
-        diags.add(error("E0721", f"demand `{decl.name}` has `token_rate` but no `params`",
-                        _span(decl, props, "token_rate"), "compute = 2 * params * token_rate needs params",
-                        help="add `params = 7e9` (the model's parameter count)"))
+    if _lacks_params(decl, props, "token_rate", "compute = 2 * params * token_rate", given, diags):
         return
     params, rate = ent["params"], ent["token_rate"]
     if params is None or rate is None:
         return
     ent.values["compute"] = 2 * Fraction(params) * Fraction(rate)
     ent.values["sized_from"] = {"params": Fraction(params), "token_rate": Fraction(rate)}
+
+
+def _lacks_params(decl, props, size_prop: str, formula: str, given, diags) -> bool:
+    """E0721 when `size_prop` (tokens, token_rate) is given without the `params` it multiplies."""
+    if given("params"):
+        return False
+    diags.add(error("E0721", f"{decl.kind} `{decl.name}` has `{size_prop}` but no `params`",
+                    _span(decl, props, size_prop), f"{formula} needs params",
+                    help="add `params = 7e9` (the model's parameter count)"))
+    return True

@@ -17,11 +17,20 @@ from fractions import Fraction
 from suanli.compiler.build_entities import Entity, World
 from suanli.compiler.edge_limits import limit_params
 from suanli.compiler.path_table import PathTable
+from suanli.compiler.state import CompileState
 from suanli.diagnostics import DiagnosticBag, error
 
 
-def allowed_regions(ent: Entity, world: World, paths: PathTable,
-                    diags: DiagnosticBag, cache: dict | None = None) -> tuple[str, ...]:
+def allowed_regions(state: CompileState, diags: DiagnosticBag) -> CompileState:
+    """Pass: the allowed regions of every demand and job the IR will hold."""
+    world, cache = state.world, {}
+    for ent in (*world.placed_demands(), *world.placed_jobs()):
+        state.allowed[ent.name] = regions_for(ent, world, state.paths, diags, cache)
+    return state
+
+
+def regions_for(ent: Entity, world: World, paths: PathTable,
+                diags: DiagnosticBag, cache: dict | None = None) -> tuple[str, ...]:
     """Allowed regions of one demand or job. Demands that share residency, origin and
     latency limit share the answer, so `cache` (per compile) avoids recomputing it."""
     key = (ent["residency"], ent["origin"], ent["max_latency"])

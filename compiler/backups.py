@@ -17,7 +17,16 @@ from __future__ import annotations
 import heapq
 from fractions import Fraction
 
-from suanli.diagnostics import Label, error
+from suanli.compiler.state import CompileState
+from suanli.diagnostics import DiagnosticBag, Label, error
+
+
+def backups(state: CompileState, diags: DiagnosticBag) -> CompileState:
+    """Pass: the IR backup fields of every placed demand (E0723 when no region is far enough)."""
+    latencies: dict = {}  # region -> latencies from it, shared by every demand
+    for d in state.world.placed_demands():
+        state.backups[d.name] = backup_fields(d, state.allowed[d.name], state.world, diags, latencies)
+    return state
 
 
 def check_backups(decl, props, ent, diags) -> None:

@@ -12,10 +12,11 @@ from fractions import Fraction
 from suanli.compiler import units
 from suanli.compiler.collect_names import Decls, prop_map
 from suanli.compiler.evaluate import ConstEvaluator, Currency, Q
-from suanli.compiler.ai_sizing import derives_work, size_from_model
+from suanli.compiler.ai_sizing import derives_work
 from suanli.compiler.backups import check_backups
 from suanli.compiler.namespace import Namespace
-from suanli.compiler.schema import SCHEMAS
+from suanli.compiler.schema import HORIZON, SCHEMAS, PropSpec
+from suanli.compiler.state import CompileState
 from suanli.compiler.typed_props import MISSING, OverrideOp, PropReader
 from suanli.diagnostics import DiagnosticBag, Label, Span, error
 from suanli.grammar import ast
@@ -47,9 +48,29 @@ class World:
     namespace: Namespace
     evaluator: ConstEvaluator
 
+    def buildable(self, node: Entity) -> tuple[str, ...]:
+        """The regions a node type may be built in (its `regions`, else all), sorted."""
+        allowed = node["regions"]
+        return tuple(sorted(self.regions if allowed is None else allowed))
 
-def build_entities(decls: Decls, overrides: dict[tuple[str, str, str], list[OverrideOp]],
-                   diags: DiagnosticBag) -> World:
+    def placed_demands(self) -> list[Entity]:
+        """The demands that become IR services, by name (one without a class was reported)."""
+        return [d for d in (self.demands[n] for n in sorted(self.demands)) if d["class"] is not None]
+
+    def placed_jobs(self) -> list[Entity]:
+        """The jobs that become IR jobs, by name (a missing class, work or deadline was reported)."""
+        return [j for j in (self.jobs[n] for n in sorted(self.jobs))
+                if j["class"] is not None and j["work"] is not None and j["deadline"] is not None]
+
+
+def build_entities(state: CompileState, diags: DiagnosticBag) -> CompileState:
+    """Pass: the typed world of one period from its declarations and overrides."""
+    state.world = build_world(state.decls, state.overrides, diags)
+    return state
+
+
+def build_world(decls: Decls, overrides: dict[tuple[str, str, str], list[OverrideOp]],
+                diags: DiagnosticBag) -> World:
     currency = Currency(diags, _declared_currency(decls))
     lets: dict[str, Q] = {}
     evaluator = ConstEvaluator(lets, diags, currency)
@@ -58,17 +79,17 @@ def build_entities(decls: Decls, overrides: dict[tuple[str, str, str], list[Over
     horizon, utilization, carbon_price = _settings(decls, reader)
     regions = {n: _region(d, reader, horizon) for n, d in decls.regions.items()}
     node_props = {n: _merged_node_props(decls, n, diags) for n in decls.nodes}
-    node_classes = {n: _class_of(p) for n, p in node_props.items()}
+    node_classes = {n: _name_of(p, "class") for n, p in node_props.items()}
     workloads = {n: d.kind for n, d in decls.workloads.items()}
-    tags = {n: tuple(t for t, _ in (e["tags"] or [])) for n, e in regions.items()}
+    tags = {n: tuple(t for t, _ in e["tags"]) for n, e in regions.items()}
     media = {n: m for n, m in ((n, _name_of(p, "media")) for n, p in node_props.items()) if m}
     namespace = Namespace(tags, {n: c for n, c in node_classes.items() if c}, workloads, diags, media)
     nodes = {n: _node(decls.nodes[n], p, reader, horizon, namespace) for n, p in node_props.items()}
-    links = [_link(ld, reader, namespace) for ld in decls.links]
+    links = [_link(ld, reader, horizon, namespace) for ld in decls.links]
     demands, jobs = {}, {}
     for name, decl in decls.workloads.items():
         target = demands if decl.kind == "demand" else jobs
-        target[name] = _workload(decl, reader, namespace)
+        target[name] = _workload(decl, reader, horizon, namespace)
     return World(horizon, utilization, carbon_price, currency, regions, nodes, links,
                  demands, jobs, lets, namespace, evaluator)
 
@@ -111,23 +132,40 @@ def _value(result, default=None):
     return result.value if isinstance(result, Q) else result
 
 
-REGION_DEFAULTS = {"power_price": 0, "pue": 1, "carbon_intensity": 0, "renewable": 0}
+def _row_value(result, spec: PropSpec, horizon: Fraction):
+    """A property's value as the entity keeps it: the schema's default when it is not
+    given (or was wrong, and reported), quantities as exact Fractions in SI units,
+    a name without its span."""
+    if spec.over_horizon and isinstance(result, Q) and result.dim == units.MONEY / units.TIME:
+        result = Q(result.value * horizon, units.MONEY)  # e.g. site_cost per year, over H
+    value = _value(result, horizon if spec.default is HORIZON else spec.default)
+    if value is not None and spec.shape in ("quantity", "count"):
+        return Fraction(value)
+    if spec.shape == "name":
+        return value[0] if isinstance(value, tuple) else None
+    return value
+
+
+def _read_rows(ent: Entity, read, rows, horizon: Fraction) -> None:
+    """Each (name, spec) row read once through `read(name)` into `ent.values`."""
+    for name, spec in rows:
+        ent.values[name] = _row_value(read(name), spec, horizon)
+
+
+def _plain_rows(kind: str, skip=()):
+    """The rows a declaration of `kind` reads generically: numbers and names of the
+    single-period spec (year-axis rows belong to years.py; `skip` is read by hand)."""
+    return [(n, s) for n, s in SCHEMAS[kind].items()
+            if s.shape in ("quantity", "count", "name") and not s.year_axis and n not in skip]
 
 
 def _region(decl: ast.Decl, reader: PropReader, horizon: Fraction) -> Entity:
+    """Every row of the region schema, read as the table says (a new region
+    property needs no code here)."""
     props = prop_map(decl)
     ent = Entity("region", decl.name, decl.name_span)
-    for name, default in REGION_DEFAULTS.items():
-        ent.values[name] = Fraction(_value(reader.read("region", decl.name, props, name), default))
-    ent.values["power_cap"] = _value(reader.read("region", decl.name, props, "power_cap"))
-    site = reader.read("region", decl.name, props, "site_cost")
-    if isinstance(site, Q):
-        site = site.value * horizon if site.dim == units.MONEY / units.TIME else site.value
-    ent.values["site_cost"] = Fraction(site) if site not in (None, MISSING) else Fraction(0)
-    ent.values["max_nodes"] = _value(reader.read("region", decl.name, props, "max_nodes"))
-    ent.values["max_params"] = _value(reader.read("region", decl.name, props, "max_params"))
-    ent.values["tags"] = _value(reader.read("region", decl.name, props, "tags"), [])
-    ent.values["label"] = _value(reader.read("region", decl.name, props, "label"))
+    rows = [(n, s) for n, s in SCHEMAS["region"].items() if not s.year_axis]
+    _read_rows(ent, lambda n: reader.read("region", decl.name, props, n), rows, horizon)
     return ent
 
 
@@ -160,10 +198,6 @@ def _base_of(decl: ast.Decl, decls: Decls, diags: DiagnosticBag):
     return decls.nodes[decl.base]
 
 
-def _class_of(props: dict[str, ast.Prop]) -> str | None:
-    return _name_of(props, "class")
-
-
 def _name_of(props: dict[str, ast.Prop], key: str) -> str | None:
     prop = props.get(key)
     if prop and isinstance(prop.value, ast.Name) and len(prop.value.parts) == 1:
@@ -171,21 +205,10 @@ def _name_of(props: dict[str, ast.Prop], key: str) -> str | None:
     return None
 
 
-NODE_QUANTITIES = {"compute": 0, "storage": 0, "memory": 0, "capex": 0, "opex": 0}
-
-
 def _node(decl: ast.Decl, props, reader: PropReader, horizon, ns: Namespace) -> Entity:
     ent = Entity("node", decl.name, decl.name_span)
-    read = lambda n, d=None: reader.read("node", decl.name, props, n, d, decl.name_span)  # noqa: E731
-    cls = read("class")
-    ent.values["class"] = cls[0] if isinstance(cls, tuple) else None
-    media = read("media")
-    ent.values["media"] = media[0] if isinstance(media, tuple) else None
-    for name, default in NODE_QUANTITIES.items():
-        ent.values[name] = Fraction(_value(read(name), default))
-    ent.values["power"] = _value(read("power"))
-    ent.values["lifetime"] = Fraction(_value(read("lifetime"), horizon))
-    ent.values["max_per_region"] = _value(read("max_per_region"))
+    read = lambda n: reader.read("node", decl.name, props, n, None, decl.name_span)  # noqa: E731
+    _read_rows(ent, read, _plain_rows("node"), horizon)
     allowed = _value(read("regions"))
     ent.values["regions"] = _resolve_region_list(allowed, ns) if allowed is not None else None
     return ent
@@ -201,38 +224,25 @@ def _resolve_region_list(items, ns: Namespace) -> frozenset[str] | None:
     return frozenset(out)
 
 
-def _link(decl: ast.LinkDecl, reader: PropReader, ns: Namespace) -> Entity:
+def _link(decl: ast.LinkDecl, reader: PropReader, horizon, ns: Namespace) -> Entity:
     props = prop_map(decl)
     owner = f"{decl.a}.{decl.b}"
     ent = Entity("link", f"{decl.a} -- {decl.b}", decl.span)
     ent.values["a"] = ns.region(decl.a, decl.a_span)
     ent.values["b"] = ns.region(decl.b, decl.b_span)
-    ent.values["latency"] = _value(reader.read("link", owner, props, "latency", None, decl.span))
-    ent.values["bandwidth"] = _value(reader.read("link", owner, props, "bandwidth"))
-    ent.values["transfer_cost"] = Fraction(_value(reader.read("link", owner, props, "transfer_cost"), 0))
+    read = lambda n: reader.read("link", owner, props, n, None, decl.span)  # noqa: E731
+    _read_rows(ent, read, _plain_rows("link"), horizon)
     return ent
 
 
-WORKLOAD_QUANTITIES = {
-    "demand": {"compute": 0, "storage": 0, "memory": 0, "traffic": 0, "backups": 0, "backup_separation": 0},
-    "job": {"storage": 0, "memory": 0, "data": 0, "serial_fraction": 0, "efficiency": 1},
-}
-
-
-def _workload(decl: ast.Decl, reader: PropReader, ns: Namespace) -> Entity:
+def _workload(decl: ast.Decl, reader: PropReader, horizon, ns: Namespace) -> Entity:
+    """A demand or job; `work` is left to ai_sizing when it is derived from the model (§9:
+    overrides of `work` then apply to the derived value)."""
     props = prop_map(decl)
     ent = Entity(decl.kind, decl.name, decl.name_span)
-    read = lambda n, d=None: reader.read(decl.kind, decl.name, props, n, d, decl.name_span)  # noqa: E731
-    cls = read("class")
-    ent.values["class"] = cls[0] if isinstance(cls, tuple) else None
-    for name, default in WORKLOAD_QUANTITIES[decl.kind].items():
-        ent.values[name] = Fraction(_value(read(name), default))
-    for name in ("max_latency", "work", "deadline", "max_nodes", "params", "tokens", "token_rate"):
-        if name == "work" and derives_work(decl, props, reader):
-            continue  # §9: work = 6 * params * tokens; overrides of `work` apply to the derived value
-        if name in SCHEMAS[decl.kind]:
-            ent.values[name] = _value(read(name))
-    size_from_model(decl, props, ent, reader)
+    read = lambda n: reader.read(decl.kind, decl.name, props, n, None, decl.name_span)  # noqa: E731
+    skip = ("origin", "work") if derives_work(decl, props, reader) else ("origin",)
+    _read_rows(ent, read, _plain_rows(decl.kind, skip), horizon)
     origin = read("origin")
     ent.values["origin"] = ns.region(origin[0], origin[1], "origin region") if isinstance(origin, tuple) else None
     ent.values["origin_span"] = origin[1] if isinstance(origin, tuple) else None

@@ -10,13 +10,14 @@ under one top-level Program whose `years` holds them.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Callable
 
 from suanli.compiler import ir, units
 from suanli.compiler.apply_scenario import apply_scenario
-from suanli.compiler.build_entities import build_entities
 from suanli.compiler.collect_names import Decls, prop_map
 from suanli.compiler.expand_statements import StatementExpander, objective
 from suanli.compiler.metrics import MetricEvaluator
+from suanli.compiler.state import CompileState
 from suanli.compiler.near_metric import near_metric, parse_near
 from suanli.compiler.year_statements import metric_kinds, names_in, plan_statements, with_year_tag
 from suanli.compiler.years import (YearAxis, active, read_entity_axis, resolve_overrides,
@@ -26,19 +27,19 @@ from suanli.diagnostics import DiagnosticBag, error
 YEAR_S = float(units.YEAR)
 
 
-def compile_years(decls: Decls, axis: YearAxis, path: str, scenario, sets, diags: DiagnosticBag,
-                  emit, near: str | None = None) -> ir.Program | None:
-    """`emit(world, decls, path, scenario, diags)` is pipeline._emit; `near` the
+def compile_years(state: CompileState, diags: DiagnosticBag,
+                  period: Callable[[CompileState], CompileState]) -> ir.Program | None:
+    """`period` runs pipeline.PERIOD_PASSES on one year's state; `state.near` is the
     METRIC of `solve --near-optimal` (compiled in its year, or on totals)."""
-    overrides = apply_scenario(decls, scenario, list(sets), diags)
+    decls, axis, near = state.decls, state.axis, state.near
+    overrides = apply_scenario(decls, state.scenario, list(state.sets), diags)
     read_entity_axis(decls, axis, diags, overrides)
     planned = plan_statements(decls.statements, axis, diags)
     near_expr, near_year = (None, None) if near is None else near_year_of(near, axis, diags)
     programs, statements, first_world, metric = [], [], None, None
     for year in axis.years:
-        year_decls = resolve_year(decls, axis, year)
-        world = build_entities(year_decls, resolve_overrides(overrides, year), diags)
-        program = emit(world, year_decls, path, scenario, diags)
+        year_state = period(state.period(resolve_year(decls, axis, year), resolve_overrides(overrides, year)))
+        world, program = year_state.world, year_state.program
         if program is None or diags.has_errors:
             return None
         first_world = first_world or world

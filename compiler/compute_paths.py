@@ -1,4 +1,4 @@
-"""Pass 5: least-latency paths between regions (LANGUAGE.md §6 "Paths").
+"""Pass: least-latency paths between regions (LANGUAGE.md §6 "Paths").
 
 `path_table` is what the compiler uses: vectorised shortest paths from the distinct
 origins (scipy.sparse.csgraph) in exact integer arithmetic, names compared only where
@@ -68,6 +68,15 @@ def paths_from(origin: str, adj, lat_den: int = 1, cost_den: int = 1) -> dict[st
 def compute_paths(origins, links) -> dict[str, dict[str, PathInfo]]:
     adj, lat_den, cost_den = adjacency(links)
     return {origin: paths_from(origin, adj, lat_den, cost_den) for origin in sorted(set(origins))}
+
+
+def find_paths(state, diags):
+    """Pass: the PathTable of every origin a demand or job names (what allowed regions
+    read, and the IR's `paths`, a lazy sequence of ir.Path)."""
+    world = state.world
+    origins = [w["origin"] for w in (*world.demands.values(), *world.jobs.values()) if w["origin"]]
+    state.paths = path_table(origins, world.links)
+    return state
 
 
 def path_table(origins, links):

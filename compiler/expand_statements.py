@@ -1,4 +1,4 @@
-"""Pass 8: `for` expansion, `require`/`assert` linearisation, the objective.
+"""Pass: `for` expansion, `require`/`assert` linearisation, the objective.
 
 A require must be linear, except that a ratio `A / B` compared with a
 constant k becomes `A - k*B` against 0 (B is non-negative for every metric),
@@ -234,6 +234,20 @@ def _unit_of(expr):
 def to_dimension(dim: units.Dim, currency: str, written=None) -> ir.Dimension:
     unit, scale = written if written else units.display_unit(dim, currency)
     return ir.Dimension(exponents=dim.exps, text=units.dim_text(dim), unit=unit, unit_scale=float(scale))
+
+
+def expand_statements(state, diags: DiagnosticBag):
+    """Pass: the period's requires and asserts, expanded and linearised, and its objective
+    (`state.metrics` is kept for the near-optimal metric)."""
+    world = state.world
+    currency = world.currency.code
+    metrics = state.metrics = MetricEvaluator(world.lets, world.namespace, world.evaluator, diags)
+    expander = StatementExpander(metrics, world, diags, currency)
+    for stmt, policy in state.decls.statements:
+        expander.expand(stmt, policy)
+    state.statements = expander.out
+    state.objective = objective(state.decls.objective, metrics, currency, diags)
+    return state
 
 
 def objective(stmt: ast.Objective | None, m: MetricEvaluator, currency: str,

@@ -38,6 +38,13 @@ def parse_near(text: str, diags: DiagnosticBag):
     return expr, year
 
 
+def attach_near_metric(state, diags: DiagnosticBag):
+    """Pass: `solve --near-optimal METRIC` of a single-period spec, in the statements' terms."""
+    if state.near is not None:
+        state.near_metric = near_metric(state.near, state.metrics, state.world.currency.code, diags)
+    return state
+
+
 def near_metric(text: str, metrics: MetricEvaluator, currency: str,
                 diags: DiagnosticBag, expr=None, year: int | None = None) -> ir.NearMetric | None:
     """`expr`: the parsed metric (parse_near) when the caller already has it."""

@@ -1,8 +1,9 @@
 """The compiler: the passes, in order, from a root spec path to the typed IR.
 
-    resolve_imports -> collect_names -> apply_scenario -> build_entities
-    -> compute_paths / allowed_regions / size_jobs (emit_ir)
-    -> expand_statements -> objective -> Program
+`PASSES` run once per compile; `PERIOD_PASSES` compile one planning period and
+run once for a single-period spec, or once per year of a multi-year one
+(compile_years.py joins the years). Each pass is `pass_(state, diags) -> state`
+over one CompileState (state.py), in its own module and named after what it does.
 
 Every pass adds to one DiagnosticBag and goes on where it can, so `check`
 reports every error of a file at once. `compile_spec` returns the program (or
@@ -15,20 +16,24 @@ import gc
 from dataclasses import dataclass, field
 
 from suanli.compiler import ir
+from suanli.compiler.ai_sizing import ai_sizing
+from suanli.compiler.allowed_regions import allowed_regions
 from suanli.compiler.apply_scenario import apply_scenario
+from suanli.compiler.backups import backups
 from suanli.compiler.build_entities import build_entities
 from suanli.compiler.collect_names import collect_names
 from suanli.compiler.compile_years import compile_years
-from suanli.compiler.emit_ir import (emit_jobs, emit_links, emit_nodes, emit_paths, emit_regions,
-                                     emit_services, region_warnings, unused_node_warnings)
-from suanli.compiler.expand_statements import StatementExpander, objective
-from suanli.compiler.metrics import MetricEvaluator
-from suanli.compiler.near_metric import ARG_PATH
-from suanli.compiler.near_metric import near_metric as compile_near_metric
+from suanli.compiler.compute_paths import find_paths
+from suanli.compiler.domain_checks import check_hosts, region_warnings, unused_node_warnings
+from suanli.compiler.emit_ir import emit_ir
+from suanli.compiler.expand_statements import expand_statements
+from suanli.compiler.near_metric import ARG_PATH, attach_near_metric
 from suanli.compiler.resolve_imports import DEFAULT_MAX_BYTES, resolve_imports
 from suanli.compiler.robust_setting import robust_setting
+from suanli.compiler.size_jobs import size_jobs
+from suanli.compiler.state import CompileState, run_passes
 from suanli.compiler.years import forbid_year_overrides, read_years
-from suanli.diagnostics import CompileError, Diagnostic, DiagnosticBag, Severity, Span, error
+from suanli.diagnostics import CompileError, Diagnostic, DiagnosticBag
 from suanli.stopwatch import SILENT, Stopwatch
 
 
@@ -58,77 +63,79 @@ def compile_spec(path: str, scenario: str | None = None, overrides=(),
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _compile(path, scenario, overrides, max_bytes, watch, near, text, base)
+        return _compile(CompileState(path, scenario, tuple(overrides), near, max_bytes, text, base, watch))
     finally:
         if enabled:
             gc.enable()
 
 
-def _compile(path: str, scenario: str | None, overrides, max_bytes: int, watch: Stopwatch,
-             near: str | None, text: str | None = None, base: str | None = None) -> CompileResult:
-    diags = DiagnosticBag()
-    sources = resolve_imports(path, diags, max_bytes, text=text, base=base)
-    watch.lap("read_parse", f"read and parsed {len(sources.texts)} file(s), "
-              f"{sum(len(t) for t in sources.texts.values()):,} characters")
-    if diags.has_errors or not sources.modules:
-        return CompileResult(None, diags.sorted(), sources.texts)
-    decls = collect_names(sources.modules, diags)
-    year_errors = len(diags.errors())
-    override_map: dict = {}
-    axis = read_years(decls, diags)
-    if axis is not None:  # a multi-year build-out (LANGUAGE.md §8)
-        program = compile_years(decls, axis, path, scenario, overrides, diags, _emit, near)
-    elif len(diags.errors()) > year_errors:  # multi-year syntax without `years`: no further
-        program = None
-    else:
-        override_map = apply_scenario(decls, scenario, list(overrides), diags)
-        program = _single_period(decls, override_map, path, scenario, diags, near)
-    if near is not None:
-        sources.texts[ARG_PATH] = near  # so its diagnostics show the argument with a caret
-    robust = robust_setting(decls, override_map, None, diags)
-    if program is not None and robust:  # §10: settings { robust = [A, B] }
-        program = program.model_copy(update={"settings": program.settings.model_copy(update={"robust": robust})})
-    result = diags.sorted()
-    if program is not None:
-        watch.lap("compile", f"compiled: {len(program.regions)} regions, {len(program.node_types)} node types, "
-                  f"{len(program.services)} demands, {len(program.jobs)} jobs")
-    return CompileResult(None if diags.has_errors else program, result, sources.texts)
+def read_sources(state: CompileState, diags: DiagnosticBag) -> CompileState:
+    """Read and parse the root file and its imports; nothing more when any failed."""
+    sources = state.sources = resolve_imports(state.path, diags, state.max_bytes, text=state.text,
+                                              base=state.base)
+    state.watch.lap("read_parse", f"read and parsed {len(sources.texts)} file(s), "
+                    f"{sum(len(t) for t in sources.texts.values()):,} characters")
+    state.stop = diags.has_errors or not sources.modules
+    return state
 
 
-def _single_period(decls, override_map, path, scenario, diags: DiagnosticBag,
-                   near: str | None = None) -> ir.Program | None:
+def name_declarations(state: CompileState, diags: DiagnosticBag) -> CompileState:
+    state.decls = collect_names(state.sources.modules, diags)
+    return state
+
+
+def year_axis(state: CompileState, diags: DiagnosticBag) -> CompileState:
+    """`settings.years` (§8); multi-year syntax without it leaves no single period to compile."""
     before = len(diags.errors())
-    forbid_year_overrides(override_map, diags)
-    if len(diags.errors()) > before:  # a schedule cannot be evaluated as one value
-        return None
-    world = build_entities(decls, override_map, diags)
-    return _emit(world, decls, path, scenario, diags, near)
+    state.axis = read_years(state.decls, diags)
+    state.single_period = state.axis is None and len(diags.errors()) == before
+    return state
 
 
-def _emit(world, decls, path, scenario, diags: DiagnosticBag, near: str | None = None) -> ir.Program | None:
-    currency = world.currency.code
-    settings = ir.Settings(horizon=float(world.horizon), currency=currency,
-                           utilization=float(world.utilization), carbon_price=float(world.carbon_price))
-    regions, nodes, links = emit_regions(world), emit_nodes(world), emit_links(world)
-    paths, flat_paths = emit_paths(world)
-    services = emit_services(world, paths, diags)
-    jobs = emit_jobs(world, paths, diags)
-    region_warnings(world, diags)
-    metrics = MetricEvaluator(world.lets, world.namespace, world.evaluator, diags)
-    expander = StatementExpander(metrics, world, diags, currency)
-    for stmt, policy in decls.statements:
-        expander.expand(stmt, policy)
-    goal = objective(decls.objective, metrics, currency, diags)
-    unused_node_warnings(world, diags, expander.out)  # after the requires: they can make a type useful
-    near_metric = None if near is None else compile_near_metric(near, metrics, currency, diags)
-    if diags.has_errors:
-        return None
-    warnings = tuple(ir.CompileWarning(code=d.code, message=d.message, span=d.span)
-                     for d in diags.sorted() if d.severity is Severity.WARNING)
-    return ir.Program(root=path, scenario=scenario, settings=settings, regions=regions,
-                      node_types=nodes, links=links, paths=flat_paths, services=services, jobs=jobs,
-                      statements=tuple(expander.out), objective=goal, warnings=warnings,
-                      near_metric=near_metric)
+def scenario_overrides(state: CompileState, diags: DiagnosticBag) -> CompileState:
+    """The selected scenario's and `--set` overrides (compile_years reads its own, per year)."""
+    if state.single_period:
+        state.overrides = apply_scenario(state.decls, state.scenario, list(state.sets), diags)
+    return state
+
+
+def compile_periods(state: CompileState, diags: DiagnosticBag) -> CompileState:
+    """The program: PERIOD_PASSES once, or once a year joined by compile_years."""
+    if state.axis is not None:
+        state.program = compile_years(state, diags, lambda year: run_passes(PERIOD_PASSES, year, diags))
+    elif state.single_period:
+        before = len(diags.errors())
+        forbid_year_overrides(state.overrides, diags)
+        if len(diags.errors()) == before:  # a schedule cannot be evaluated as one value
+            state = run_passes(PERIOD_PASSES, state, diags)
+    return state
+
+
+def robust_scenarios(state: CompileState, diags: DiagnosticBag) -> CompileState:
+    """§10: settings { robust = [A, B] } into the program's settings."""
+    if state.near is not None:
+        state.sources.texts[ARG_PATH] = state.near  # so its diagnostics show the argument with a caret
+    robust = robust_setting(state.decls, state.overrides, None, diags)
+    program = state.program
+    if program is not None and robust:
+        state.program = program.model_copy(update={"settings": program.settings.model_copy(update={"robust": robust})})
+    return state
+
+
+PASSES = (read_sources, name_declarations, year_axis, scenario_overrides, compile_periods, robust_scenarios)
+
+PERIOD_PASSES = (build_entities, ai_sizing, find_paths, allowed_regions, check_hosts, backups, size_jobs,
+                 region_warnings, expand_statements, unused_node_warnings, attach_near_metric, emit_ir)
+
+
+def _compile(state: CompileState) -> CompileResult:
+    diags = DiagnosticBag()
+    state = run_passes(PASSES, state, diags)
+    program = state.program
+    if program is not None:
+        state.watch.lap("compile", f"compiled: {len(program.regions)} regions, {len(program.node_types)} node "
+                        f"types, {len(program.services)} demands, {len(program.jobs)} jobs")
+    return CompileResult(None if diags.has_errors else program, diags.sorted(), state.sources.texts)
 
 
 def load(path: str, scenario: str | None = None, overrides=(),

@@ -1,4 +1,4 @@
-"""Pass 7: Amdahl sizing of every job on every node type of its class (§6).
+"""Pass: Amdahl sizing of every job on every node type of its class (§6).
 
 tau1 = work / (efficiency * f_t); tau(N) = tau1 * (sigma + (1 - sigma) / N);
 N_jt = the least integer N >= 1 with tau(N) <= deadline (and <= max_nodes).
@@ -11,7 +11,9 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from suanli.compiler.build_entities import Entity
+from suanli.compiler.build_entities import Entity, World
+from suanli.compiler.state import CompileState
+from suanli.diagnostics import DiagnosticBag, error, warning
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,34 @@ def size_job(job: Entity, node: Entity) -> Sizing | None:
     return Sizing(node.name, n, runtime, compute * n * runtime)
 
 
-def size_jobs(job: Entity, nodes: dict[str, Entity]) -> list[Sizing]:
+def size_jobs(state: CompileState, diags: DiagnosticBag) -> CompileState:
+    """Pass: each job's options (a job nothing can finish in time is an error) and W0102."""
+    world = state.world
+    for j in world.placed_jobs():
+        options = state.options[j.name] = job_options(j, world.nodes)
+        allowed = state.allowed[j.name]
+        if allowed:
+            _check_job_fits(j, allowed, options, world, diags)
+        if j["deadline"] > world.horizon:
+            diags.add(warning("W0102", f"job `{j.name}` has a deadline beyond the horizon", j.span,
+                              "deadline > horizon", help="the plan still runs it once within the horizon"))
+    return state
+
+
+def _check_job_fits(j: Entity, allowed, options, world: World, diags: DiagnosticBag) -> None:
+    usable = {s.node_type for s in options}
+    if any(set(world.buildable(world.nodes[t])) & set(allowed) for t in usable):
+        return
+    notes = serial_explanation(j, world.nodes) if not usable else [
+        f"usable node types {sorted(usable)} cannot be built in the allowed regions {list(allowed)}"]
+    if not any(t["class"] == j["class"] for t in world.nodes.values()):
+        notes = [f"no node type has class `{j['class']}`"]
+    diags.add(error("E0704", f"job `{j.name}` cannot finish by its deadline on any usable node type",
+                    j.span, "no usable node type", notes=notes,
+                    help="extend the deadline, raise max_nodes, lower serial_fraction, or add faster nodes"))
+
+
+def job_options(job: Entity, nodes: dict[str, Entity]) -> list[Sizing]:
     same_class = [nodes[n] for n in sorted(nodes) if nodes[n]["class"] == job["class"]]
     return [s for s in (size_job(job, node) for node in same_class) if s is not None]
 

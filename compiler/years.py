@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from suanli.compiler.collect_names import Decls
+from suanli.compiler.schema import SCHEMAS, year_axis_props
 from suanli.compiler.typed_props import OverrideOp
 from suanli.diagnostics import DiagnosticBag, Span, error
 from suanli.grammar import ast
 
-YEAR_PROPS = {"settings": ("years", "discount_rate"), "node": ("available",),
-              "demand": ("growth", "years"), "job": ("year",)}
+YEAR_PROPS = {kind: year_axis_props(kind) for kind in SCHEMAS if year_axis_props(kind)}
 ALL_YEAR_PROPS = frozenset(p for props in YEAR_PROPS.values() for p in props)
 
 
