@@ -1,8 +1,9 @@
-"""Pass 6: the regions each demand and job may run in (LANGUAGE.md §6).
+"""Pass: the regions each demand and job may run in (LANGUAGE.md §6).
 
 Every region, filtered by `residency`; with an origin, only regions reachable
 from it, and with `max_latency` L only those with latency <= L (inclusive).
-When nothing is left the error says which filter removed which regions.
+Then, per demand or job, edge limits (edge_limits.py: `params` above a region's
+`max_params`). When nothing is left the error says which filter removed which regions.
 
 Demands and jobs that share (residency, origin, max_latency) share the answer:
 it is computed once per distinct key (`cache`), and each origin's reach and

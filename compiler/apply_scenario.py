@@ -1,4 +1,4 @@
-"""Pass 3: gather the overrides of the selected scenario and of `--set`.
+"""Pass: gather the overrides of the selected scenario and of `--set`.
 
 Targets are `settings.PROP`, `region.NAME.PROP` (likewise node, demand, job),
 `link.A.B.PROP` and `let.NAME`. An unknown scenario, target or property is an

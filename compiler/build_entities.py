@@ -1,4 +1,4 @@
-"""Pass 4: settings, `let` constants and every declaration, typed and in SI units.
+"""Pass: settings, `let` constants and every declaration, typed and in SI units.
 
 Values stay exact (`Fraction`) until the IR is emitted, so Amdahl sizing and
 path ties see the numbers the planner wrote, not their float roundings.

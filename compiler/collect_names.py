@@ -1,4 +1,4 @@
-"""Pass 2: gather declarations into symbol tables, one per kind.
+"""Pass: gather declarations into symbol tables, one per kind.
 
 Duplicate names point at both places; an unknown or repeated property is an
 error at the property. Demands and jobs share one namespace because

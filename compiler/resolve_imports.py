@@ -1,4 +1,4 @@
-"""Pass 1: read the root spec and everything it imports.
+"""Pass: read the root spec and everything it imports.
 
 Import paths are relative to the importing file and must stay inside the root
 spec's directory once symlinks are resolved. A file reached twice is loaded
