@@ -678,13 +678,9 @@ def main(argv: list[str] | None = None) -> int:
             pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
         print(json.dumps({"export_seconds": seconds}))
         return 0
-    result = run_model(args.kind, args.input, args.integrality)
-    text = json.dumps(result, indent=1)
-    if args.json:
-        with open(args.json, "w") as fh:
-            fh.write(text + "\n")
-    else:
-        print(text)
+    from benchio import write_result  # beside this script, which runs as `python bench/baselines.py`
+
+    write_result(run_model(args.kind, args.input, args.integrality), args.json)
     return 0
 
 

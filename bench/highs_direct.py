@@ -15,7 +15,6 @@ import time
 T0 = time.perf_counter()
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import sys  # noqa: E402
 
 import highspy  # noqa: E402
@@ -54,12 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="write the result here (default: stdout)")
     ap.add_argument("--info", action="store_true", help="read only: sizes and integer columns, no solve")
     args = ap.parse_args(argv)
-    text = json.dumps(solve(args.mps, run=not args.info), indent=1)
-    if args.json:
-        with open(args.json, "w") as fh:
-            fh.write(text + "\n")
-    else:
-        print(text)
+    from benchio import write_result  # beside this script, which runs as `python bench/highs_direct.py`
+
+    write_result(solve(args.mps, run=not args.info), args.json)
     return 0
 
 

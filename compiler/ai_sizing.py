@@ -63,18 +63,17 @@ def _size_job(decl, props, ent, reader, given) -> None:
         diags.add(error("E0505", f"job `{decl.name}` has no `work`", decl.name_span, "`work` is required",
                         help="add `work = 3640 PFLOPS * day`, or `params` and `tokens`"))
         return
-    if _lacks_params(decl, props, "tokens", "work = 6 * params * tokens", given, diags):
+    inputs = _model_inputs(decl, props, ent, "tokens", "work = 6 * params * tokens", given, diags)
+    if inputs is None:
         return
-    params, tokens = ent["params"], ent["tokens"]
-    if params is None or tokens is None:
-        return  # a bad value, already reported
-    work = 6 * Fraction(params) * Fraction(tokens)
+    params, tokens = inputs
+    work = 6 * params * tokens
     if work <= 0:
         diags.add(error("E0504", "work (6 * params * tokens) must be > 0, got 0",
                         _span(decl, props, "tokens"), "out of range", help="e.g. `tokens = 3e11`"))
         return
     ent.values["work"] = work
-    ent.values["sized_from"] = {"params": Fraction(params), "tokens": Fraction(tokens)}
+    ent.values["sized_from"] = {"params": params, "tokens": tokens}
     _override_work(decl, ent, reader)
 
 
@@ -101,27 +100,33 @@ def _override_work(decl, ent, reader) -> None:
 
 
 def _size_demand(decl, props, ent, diags, given) -> None:
-    if not given("token_rate"):
+    if not given("token_rate") or _compute_wins(decl, props, given, diags):
         return
-    if given("compute"):
-        diags.add(warning("W0120", f"demand `{decl.name}`: `token_rate` is ignored because `compute` is given",
-                          _span(decl, props, "token_rate"), "compute wins",
-                          help="remove `compute` to size it as 2 * params * token_rate"))
-        return
-    if _lacks_params(decl, props, "token_rate", "compute = 2 * params * token_rate", given, diags):
-        return
-    params, rate = ent["params"], ent["token_rate"]
-    if params is None or rate is None:
-        return
-    ent.values["compute"] = 2 * Fraction(params) * Fraction(rate)
-    ent.values["sized_from"] = {"params": Fraction(params), "token_rate": Fraction(rate)}
+    inputs = _model_inputs(decl, props, ent, "token_rate", "compute = 2 * params * token_rate", given, diags)
+    if inputs is not None:
+        ent.values["compute"] = 2 * inputs[0] * inputs[1]
+        ent.values["sized_from"] = {"params": inputs[0], "token_rate": inputs[1]}
 
 
-def _lacks_params(decl, props, size_prop: str, formula: str, given, diags) -> bool:
-    """E0721 when `size_prop` (tokens, token_rate) is given without the `params` it multiplies."""
-    if given("params"):
+def _compute_wins(decl, props, given, diags) -> bool:
+    """W0120: a demand that gives `compute` is not sized from its `token_rate`."""
+    if not given("compute"):
         return False
-    diags.add(error("E0721", f"{decl.kind} `{decl.name}` has `{size_prop}` but no `params`",
-                    _span(decl, props, size_prop), f"{formula} needs params",
-                    help="add `params = 7e9` (the model's parameter count)"))
+    diags.add(warning("W0120", f"demand `{decl.name}`: `token_rate` is ignored because `compute` is given",
+                      _span(decl, props, "token_rate"), "compute wins",
+                      help="remove `compute` to size it as 2 * params * token_rate"))
     return True
+
+
+def _model_inputs(decl, props, ent, size_prop: str, formula: str, given, diags):
+    """(params, the value of `size_prop`) as Fractions for `formula`; None when `params` is
+    missing (E0721) or either value was bad (already reported)."""
+    if not given("params"):
+        diags.add(error("E0721", f"{decl.kind} `{decl.name}` has `{size_prop}` but no `params`",
+                        _span(decl, props, size_prop), f"{formula} needs params",
+                        help="add `params = 7e9` (the model's parameter count)"))
+        return None
+    params, other = ent["params"], ent[size_prop]
+    if params is None or other is None:
+        return None
+    return Fraction(params), Fraction(other)

@@ -36,21 +36,31 @@ def apply_scenario(decls: Decls, scenario: str | None, sets: list[str] | tuple[s
     return overrides
 
 
-def _parse_set(text: str, diags: DiagnosticBag):
-    from suanli.grammar.parser import parse_expression
+def split_set(text: str) -> tuple[tuple[str, ...], str, str] | None:
+    """`kind.name.prop OP= VALUE` of `--set` as (target parts, op, value text); None without `=`.
+    The one reading of its syntax (suanli.testing edits spec text with it too)."""
     if "=" not in text:
-        diags.add(error("E0410", f"--set `{text}` has no `=`", NO_SPAN, "--set",
-                        help="write --set kind.name.prop=VALUE, e.g. --set region.guizhou.pue=1.2"))
         return None
     target, value_text = text.split("=", 1)
     op = "="
     if target and target[-1] in "*+-":
         op, target = target[-1] + "=", target[:-1]
+    return tuple(target.strip().split(".")), op, value_text
+
+
+def _parse_set(text: str, diags: DiagnosticBag):
+    from suanli.grammar.parser import parse_expression
+    split = split_set(text)
+    if split is None:
+        diags.add(error("E0410", f"--set `{text}` has no `=`", NO_SPAN, "--set",
+                        help="write --set kind.name.prop=VALUE, e.g. --set region.guizhou.pue=1.2"))
+        return None
+    parts, op, value_text = split
     value, value_diags = parse_expression(value_text, "<--set>")
     if value is None:
         diags.extend(value_diags)
         return None
-    return tuple(target.strip().split(".")), OverrideOp(op, value, NO_SPAN)
+    return parts, OverrideOp(op, value, NO_SPAN)
 
 
 def _add(decls: Decls, parts: tuple[str, ...], op: OverrideOp, span: Span, overrides: Overrides,

@@ -143,14 +143,21 @@ class ConstEvaluator:
     _str = _bool = _listexpr = _other
 
 
+def sum_dims_differ(op: str, left: Dim, right: Dim, span: Span, diags: DiagnosticBag) -> bool:
+    """E0303 at the operator when `left op right` (op + or -) adds unlike dimensions.
+    Constants (here) and metrics (metrics.binop) report it alike."""
+    if left == right:
+        return False
+    diags.add(error("E0303", f"cannot {'add' if op == '+' else 'subtract'} "
+                    f"{right} {'to' if op == '+' else 'from'} {left}", span, f"{left} {op} {right}",
+                    help="both sides of + and - must have the same dimension"))
+    return True
+
+
 def combine(op: str, left: Q, right: Q, op_span: Span, diags: DiagnosticBag) -> Q | None:
     """Exact arithmetic with dimension checks; errors point at the operator."""
     if op in "+-":
-        if left.dim != right.dim:
-            diags.add(error("E0303", f"cannot {'add' if op == '+' else 'subtract'} "
-                            f"{right.dim} {'to' if op == '+' else 'from'} {left.dim}", op_span,
-                            f"{left.dim} {op} {right.dim}",
-                            help="both sides of + and - must have the same dimension"))
+        if sum_dims_differ(op, left.dim, right.dim, op_span, diags):
             return None
         value = left.value + right.value if op == "+" else left.value - right.value
         return _bounded(Q(value, left.dim), op_span, diags)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from suanli.compiler import units
-from suanli.compiler.evaluate import Q, suggest
+from suanli.compiler.evaluate import Q, suggest, sum_dims_differ
 from suanli.compiler.namespace import Namespace
 from suanli.diagnostics import DiagnosticBag, Span, error
 from suanli.grammar import ast
@@ -190,11 +190,7 @@ def binop(op: str, left: Val, right: Val, span: Span, diags: DiagnosticBag) -> V
     tree = ({"+": "add", "-": "sub", "*": "mul", "/": "div"}[op], left.tree, right.tree)
     only = left.assert_only or right.assert_only
     if op in "+-":
-        if left.dim != right.dim:
-            diags.add(error("E0303", f"cannot {'add' if op == '+' else 'subtract'} {right.dim} "
-                            f"{'to' if op == '+' else 'from'} {left.dim}", span,
-                            f"{left.dim} {op} {right.dim}",
-                            help="both sides of + and - must have the same dimension"))
+        if sum_dims_differ(op, left.dim, right.dim, span, diags):
             return None
         sign = 1 if op == "+" else -1
         terms = dict(left.terms)

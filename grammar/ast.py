@@ -23,14 +23,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Union
+from typing import Union, dataclass_transform
 
 from suanli.diagnostics import Span
+
+
+@dataclass_transform(frozen_default=True)
+def node(cls):
+    """Every syntax node: an immutable dataclass with slots (one place says so)."""
+    return dataclass(frozen=True, slots=True)(cls)
+
 
 # ---------------------------------------------------------------- expressions
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Num:
     value: Fraction
     text: str  # as written, e.g. "1_000", "30e6", "80%"
@@ -38,7 +45,7 @@ class Num:
     percent: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Name:
     parts: tuple[str, ...]  # ("cost", "site") for `cost.site`; ("beijing",) for `beijing`
     span: Span
@@ -48,25 +55,25 @@ class Name:
         return ".".join(self.parts)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Str:
     value: str  # unescaped
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Bool:
     value: bool
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ListExpr:
     items: tuple["Expr", ...]
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Call:
     func: str  # metric or domain function: compute, nodes, served, tag, ...
     func_span: Span
@@ -74,7 +81,7 @@ class Call:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Quantity:
     """A number written directly before a unit: `60 MW`, `3640 PFLOPS`."""
 
@@ -83,7 +90,7 @@ class Quantity:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class BinOp:
     op: str  # one of + - * /
     left: "Expr"
@@ -92,7 +99,7 @@ class BinOp:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Neg:
     operand: "Expr"
     span: Span
@@ -103,7 +110,7 @@ Expr = Union[Num, Name, Str, Bool, ListExpr, Call, Quantity, BinOp, Neg]
 # ---------------------------------------------------------------- comparisons
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Compare:
     op: str  # one of <= >= ==
     left: Expr
@@ -112,7 +119,7 @@ class Compare:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class InRange:
     """`expr in lo .. hi` (inclusive on both ends)."""
 
@@ -127,7 +134,7 @@ Comparison = Union[Compare, InRange]
 # ------------------------------------------------- multi-year values (§8)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class YearRange:
     """`2026 .. 2030` as a property value (`years` in settings and on demands)."""
 
@@ -136,7 +143,7 @@ class YearRange:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ScheduleEntry:
     """`V from Y` of a schedule."""
 
@@ -145,7 +152,7 @@ class ScheduleEntry:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Schedule:
     """`V1 from Y1, V2 from Y2, ...`: a property whose value changes by year."""
 
@@ -158,7 +165,7 @@ PropValue = Union[Expr, YearRange, Schedule]
 # ---------------------------------------------------------------- statements
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Prop:
     name: str
     name_span: Span
@@ -166,13 +173,13 @@ class Prop:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Settings:
     props: tuple[Prop, ...]
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Let:
     name: str
     name_span: Span
@@ -180,14 +187,14 @@ class Let:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Import:
     path: str
     path_span: Span
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Decl:
     """`region`, `node`, `demand` or `job` block."""
 
@@ -200,7 +207,7 @@ class Decl:
     base_span: Span | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class LinkDecl:
     a: str
     a_span: Span
@@ -210,7 +217,7 @@ class LinkDecl:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Require:
     name: str | None
     name_span: Span | None
@@ -219,7 +226,7 @@ class Require:
     at: Expr | None = None  # `require at Y: ...` (§8)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Assert:
     name: str | None
     name_span: Span | None
@@ -229,7 +236,7 @@ class Assert:
     at: Expr | None = None  # `assert at Y: ...` (§8)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class For:
     var: str
     var_span: Span
@@ -238,7 +245,7 @@ class For:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Policy:
     name: str
     name_span: Span
@@ -246,14 +253,14 @@ class Policy:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Objective:
     sense: str  # "minimize" | "maximize"
     expr: Expr
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Override:
     target: Name  # kind.name.prop, e.g. region.guizhou.power_price
     op: str  # one of = *= += -=
@@ -261,7 +268,7 @@ class Override:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Scenario:
     name: str
     name_span: Span
@@ -273,13 +280,13 @@ Statement = Union[Settings, Let, Import, Decl, LinkDecl, Require, Assert, For, P
                   Objective, Scenario]
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Comment:
     text: str  # including the leading '#', without the newline
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Module:
     path: str
     statements: tuple[Statement, ...]

@@ -18,10 +18,10 @@ from suanli.grammar import ast
 from suanli.grammar.fastlex import NAME, NUMBER, STRING, Fallback, number_value, string_value
 from suanli.grammar.fastlex import tokenize
 from suanli.grammar.fastnodes import maker
+from suanli.grammar.literals import MAX_DEPTH  # see grammar/parser.RECURSION_LIMIT
 
 __all__ = ["ExprParser", "MAX_DEPTH"]
 
-MAX_DEPTH = 2000  # must equal transform.MAX_DEPTH (a test checks); see grammar/parser.RECURSION_LIMIT
 
 _Span, _Name, _Num = maker(Span), maker(ast.Name), maker(ast.Num)
 _Quantity, _BinOp, _Neg = maker(ast.Quantity), maker(ast.BinOp), maker(ast.Neg)

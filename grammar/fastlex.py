@@ -26,12 +26,11 @@ from fractions import Fraction
 from itertools import accumulate, compress, repeat
 from operator import add, itemgetter, sub
 
+from suanli.grammar.literals import NumberError, unescape
+from suanli.grammar.literals import number_value as literal_number
+
 __all__ = ["Tokens", "tokenize", "Fallback", "number_value", "string_value", "KEYWORDS",
            "LITERALS", "TERMINALS", "NAME", "NUMBER", "STRING", "END"]
-
-# Must equal suanli.grammar.transform's limits (a test checks).
-MAX_EXPONENT = 400
-MAX_DIGITS = 1000
 
 KEYWORDS = ("settings", "let", "import", "region", "node", "link", "demand", "job", "require",
             "assert", "advisory", "mandatory", "for", "in", "policy", "objective", "minimize",
@@ -150,37 +149,16 @@ def _split_comments(out: Tokens) -> None:
 
 
 def number_value(text: str) -> Fraction:
-    """`transform.number_value`, raising Fallback where it raises NumberError."""
-    mantissa, _, exponent = text.replace("_", "").lower().partition("e")
-    whole, _, frac = mantissa.partition(".")
-    if len(whole) + len(frac) > MAX_DIGITS:
-        raise Fallback
-    if len(exponent.lstrip("+-")) > 6 or abs(int(exponent or 0)) > MAX_EXPONENT:
-        raise Fallback
-    scale = int(exponent or 0) - len(frac)
-    digits = int(whole + frac)
-    if scale >= 0:
-        return Fraction(digits * 10**scale)
-    return Fraction(digits, 10**-scale)
+    """`literals.number_value`, raising Fallback where it raises NumberError."""
+    try:
+        return literal_number(text)
+    except NumberError:
+        raise Fallback from None
 
 
 def string_value(token: str) -> str:
-    """The value of a STRING token (`transform.unescape`); Fallback if bad."""
-    body = token[1:-1]
-    if "\\" not in body and body.isprintable():
-        return body
-    out: list[str] = []
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\":
-            if body[i + 1] not in '"\\':
-                raise Fallback
-            out.append(body[i + 1])
-            i += 2
-            continue
-        if (ord(ch) < 32 and ch != "\t") or ord(ch) == 127:
-            raise Fallback
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    """The value of a STRING token (`literals.unescape`); Fallback if bad."""
+    value, bad = unescape(token[1:-1])
+    if bad is not None:
+        raise Fallback
+    return value

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import suanli.testing
 from suanli.diagnostics import Span
-from suanli.grammar import ast, fastlex, fastparse, parser, transform
+from suanli.grammar import ast, fastlex, fastparse, literals, parser, transform
 from suanli.grammar.errors import KEYWORDS
 from suanli.grammar.fastnodes import bulk, maker
 from suanli.grammar.parser import normalize_text, parse
@@ -307,8 +307,8 @@ def test_mutated_specs(text, data):
 def test_number_values_equal_transforms(text):
     literal = text[:-1] if text.endswith("%") else text
     try:
-        expected = transform.number_value(literal)
-    except transform.NumberError:
+        expected = literals.number_value(literal)
+    except literals.NumberError:
         with pytest.raises(fastparse.Fallback):
             fastparse.number_value(literal)
     else:
@@ -320,7 +320,7 @@ def test_string_values_equal_transforms(body):
     token = '"' + body + '"'
     if not re.fullmatch(fastlex.TERMINALS["STRING"], token):
         return
-    value, bad = transform.unescape(body)
+    value, bad = literals.unescape(body)
     if bad is None:
         assert fastparse.string_value(token) == value
     else:
@@ -328,9 +328,10 @@ def test_string_values_equal_transforms(body):
             fastparse.string_value(token)
 
 
-def test_limits_equal_transforms():
-    assert (fastparse.MAX_DEPTH, fastlex.MAX_EXPONENT, fastlex.MAX_DIGITS) == (
-        transform.MAX_DEPTH, transform.MAX_EXPONENT, transform.MAX_DIGITS)
+def test_both_parsers_share_one_set_of_limits():
+    assert fastparse.MAX_DEPTH is literals.MAX_DEPTH
+    for name in ("MAX_DEPTH", "MAX_DIGITS", "MAX_EXPONENT", "number_value", "unescape"):
+        assert getattr(transform, name) is getattr(literals, name), name
 
 
 def test_lexer_matches_the_grammar_file():

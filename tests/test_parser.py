@@ -7,7 +7,7 @@ import pytest
 from suanli.grammar import ast
 from suanli.grammar.errors import KEYWORDS
 from suanli.grammar.parser import build_parser, get_parser, parse, parse_expression
-from suanli.grammar.transform import MAX_DEPTH
+from suanli.grammar.literals import MAX_DEPTH
 
 EXAMPLE = """\
 # East data, west compute: place 2027 workloads across two hubs.

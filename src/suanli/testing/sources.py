@@ -114,12 +114,15 @@ def _remove_links(text: str, links: Iterable[tuple[str, str]]) -> str:
     return _apply_edits(text, edits)
 
 
-def _split_override(item: str) -> tuple[list[str], str, str]:
-    target, value = item.split("=", 1)
-    op = "="
-    if target[-1:] in ("*", "+", "-"):
-        op, target = target[-1] + "=", target[:-1]
-    return target.strip().split("."), op, value.strip()
+def _split_override(item: str) -> tuple[tuple[str, ...], str, str]:
+    """A `--set` item read as the CLI reads it (compiler.apply_scenario.split_set)."""
+    from suanli.compiler.apply_scenario import split_set
+
+    split = split_set(item)
+    if split is None:
+        raise ValueError(f"--set `{item}` has no `=`")
+    parts, op, value = split
+    return parts, op, value.strip()
 
 
 def _find_block(module, kind: str, name: str = "", other: str = ""):
