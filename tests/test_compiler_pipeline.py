@@ -77,3 +77,14 @@ def test_a_state_of_one_period_starts_empty():
     year = state.period(decls=None, overrides={"k": []})
     assert (year.path, year.scenario, year.near, year.sets, year.overrides) == ("x.spec", "s", None, (), {"k": []})
     assert year.world is None and year.allowed == {} and not year.stop
+
+
+def test_set_items_are_read_one_way_by_the_cli_and_by_suanli_testing():
+    from suanli.compiler.apply_scenario import split_set
+    from suanli.testing.sources import _split_override
+
+    assert split_set("node.gpu.capex*= 2") == (("node", "gpu", "capex"), "*=", " 2")
+    assert split_set("no equals sign") is None
+    for item in ("region.a.pue=1.2", "node.gpu.capex*= 2", "settings.horizon = 2 years", "let.x-=1"):
+        parts, op, value = split_set(item)
+        assert _split_override(item) == (parts, op, value.strip())
