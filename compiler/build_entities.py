@@ -165,7 +165,7 @@ def _region(decl: ast.Decl, reader: PropReader, horizon: Fraction) -> Entity:
     props = prop_map(decl)
     ent = Entity("region", decl.name, decl.name_span)
     rows = [(n, s) for n, s in SCHEMAS["region"].items() if not s.year_axis]
-    _read_rows(ent, lambda n: reader.read("region", decl.name, props, n), rows, horizon)
+    _read_rows(ent, lambda n: reader.read("region", decl.name, props, n, None, decl.name_span), rows, horizon)
     return ent
 
 

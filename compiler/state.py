@@ -49,7 +49,7 @@ class CompileState:
     allowed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # allowed_regions: workload -> regions
     options: dict[str, list[Sizing]] = field(default_factory=dict)  # size_jobs: job -> [Sizing] per usable type
     backups: dict[str, dict] = field(default_factory=dict)  # backups: demand -> its IR backup fields
-    metrics: MetricEvaluator | None = None  # expand_statements: the MetricEvaluator statements, objective and near share
+    metrics: MetricEvaluator | None = None  # expand_statements: shared with the near metric
     statements: list[ir.Statement] = field(default_factory=list)  # expand_statements: ir.Statement, in source order
     objective: ir.Objective | None = None  # expand_statements: ir.Objective
     near_metric: ir.NearMetric | None = None  # near_metric: ir.NearMetric or None
