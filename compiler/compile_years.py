@@ -1,24 +1,27 @@
 """Compile a multi-year spec (LANGUAGE.md §8): one single-period program per year.
 
-Each year's declarations (schedules resolved, see years.py) go through the
-same passes as a single-period spec, so every check of §4-§6 applies per
-year. Then growth scales that year's demands, statements are expanded in
-the year they are about (year_statements.py), and the programs are joined
+`YEAR_PASSES`, in order, over one `YearsRun`: the overrides and the year axis of
+each entity are read once; each year's declarations (schedules resolved, see
+years.py) go through the same PERIOD_PASSES as a single-period spec, so every
+check of §4-§6 applies per year; growth scales that year's demands and the
+statements are expanded in the year they are about (year_statements.py); then
+the statements about totals and the objective, and the programs are joined
 under one top-level Program whose `years` holds them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable
+from typing import Any, Callable
 
 from suanli.compiler import ir, units
 from suanli.compiler.apply_scenario import apply_scenario
 from suanli.compiler.collect_names import Decls, prop_map
 from suanli.compiler.expand_statements import StatementExpander, objective
 from suanli.compiler.metrics import MetricEvaluator
-from suanli.compiler.state import CompileState
 from suanli.compiler.near_metric import near_metric, parse_near
+from suanli.compiler.state import CompileState, run_passes
 from suanli.compiler.year_statements import metric_kinds, names_in, plan_statements, with_year_tag
 from suanli.compiler.years import (YearAxis, active, read_entity_axis, resolve_overrides,
                                    resolve_value, resolve_year, year_of)
@@ -27,42 +30,105 @@ from suanli.diagnostics import DiagnosticBag, error
 YEAR_S = float(units.YEAR)
 
 
+@dataclass
+class YearsRun:
+    """What the multi-year passes share: the spec's state and what each pass adds."""
+
+    spec: CompileState
+    period: Callable[[CompileState], CompileState]  # PERIOD_PASSES on one year's state
+    overrides: dict = field(default_factory=dict)  # year_overrides: scenario and --set, all years
+    planned: list = field(default_factory=list)  # plan_year_statements: each statement's year
+    near_expr: Any = None  # near_metric_year: the METRIC's expression ...
+    near_year: int | None = None  # ... and its `at` year (None: on totals)
+    programs: list[ir.Program] = field(default_factory=list)  # each_year: one program a year
+    statements: list[ir.Statement] = field(default_factory=list)  # each_year, total_statements
+    first_world: Any = None  # each_year: the first year's world (totals are expanded in it)
+    near_metric: ir.NearMetric | None = None  # each_year or total_statements
+    objective: ir.Objective | None = None  # total_statements
+    program: ir.Program | None = None  # join_years
+    stop: bool = False
+
+
 def compile_years(state: CompileState, diags: DiagnosticBag,
                   period: Callable[[CompileState], CompileState]) -> ir.Program | None:
-    """`period` runs pipeline.PERIOD_PASSES on one year's state; `state.near` is the
-    METRIC of `solve --near-optimal` (compiled in its year, or on totals)."""
-    decls, axis, near = state.decls, state.axis, state.near
-    overrides = apply_scenario(decls, state.scenario, list(state.sets), diags)
-    read_entity_axis(decls, axis, diags, overrides)
-    planned = plan_statements(decls.statements, axis, diags)
-    near_expr, near_year = (None, None) if near is None else near_year_of(near, axis, diags)
-    programs, statements, first_world, metric = [], [], None, None
+    """YEAR_PASSES over the spec; `period` runs pipeline.PERIOD_PASSES on one year's
+    state; `state.near` is the METRIC of `solve --near-optimal` (compiled in its
+    year, or on totals)."""
+    return run_passes(YEAR_PASSES, YearsRun(state, period), diags).program
+
+
+def year_overrides(run: YearsRun, diags: DiagnosticBag) -> YearsRun:
+    spec = run.spec
+    run.overrides = apply_scenario(spec.decls, spec.scenario, list(spec.sets), diags)
+    return run
+
+
+def entity_axis(run: YearsRun, diags: DiagnosticBag) -> YearsRun:
+    """`available`, demand `years`, job `year` and `growth`; every schedule checked once."""
+    read_entity_axis(run.spec.decls, run.spec.axis, diags, run.overrides)
+    return run
+
+
+def plan_year_statements(run: YearsRun, diags: DiagnosticBag) -> YearsRun:
+    run.planned = plan_statements(run.spec.decls.statements, run.spec.axis, diags)
+    return run
+
+
+def near_metric_year(run: YearsRun, diags: DiagnosticBag) -> YearsRun:
+    if run.spec.near is not None:
+        run.near_expr, run.near_year = near_year_of(run.spec.near, run.spec.axis, diags)
+    return run
+
+
+def each_year(run: YearsRun, diags: DiagnosticBag) -> YearsRun:
+    """Each year through PERIOD_PASSES, its demands grown, its statements expanded in it."""
+    spec, axis, decls = run.spec, run.spec.axis, run.spec.decls
     for year in axis.years:
-        year_state = period(state.period(resolve_year(decls, axis, year), resolve_overrides(overrides, year)))
+        year_state = run.period(spec.period(resolve_year(decls, axis, year), resolve_overrides(run.overrides, year)))
         world, program = year_state.world, year_state.program
         if program is None or diags.has_errors:
-            return None
-        first_world = first_world or world
-        program = _grow(program, world, axis, year, diags)
+            run.stop = True
+            return run
+        run.first_world = run.first_world or world
         inactive = {n for n, d in decls.workloads.items() if not active(axis, n, d.kind, year)}
-        statements += _year_statements(planned, world, year, diags, inactive)
-        if near_expr is not None and near_year == year:
-            metric = _near(near, near_expr, year, world, diags)
-        programs.append(program)
-    _check_lifetimes(decls, programs, diags)
-    metrics = MetricEvaluator(first_world.lets, first_world.namespace, first_world.evaluator, diags)
-    expander = StatementExpander(metrics, first_world, diags, first_world.currency.code)
-    for item in planned:
+        run.statements += _year_statements(run.planned, world, year, diags, inactive)
+        if run.near_expr is not None and run.near_year == year:
+            run.near_metric = _near(spec.near, run.near_expr, year, world, diags)
+        run.programs.append(_grow(program, world, axis, year, diags))
+    return run
+
+
+def check_lifetimes(run: YearsRun, diags: DiagnosticBag) -> YearsRun:
+    _check_lifetimes(run.spec.decls, run.programs, diags)
+    return run
+
+
+def total_statements(run: YearsRun, diags: DiagnosticBag) -> YearsRun:
+    """Statements about totals, the objective and a near-optimal METRIC on totals,
+    in the first year's terms."""
+    world, currency = run.first_world, run.first_world.currency.code
+    metrics = MetricEvaluator(world.lets, world.namespace, world.evaluator, diags)
+    expander = StatementExpander(metrics, world, diags, currency)
+    for item in run.planned:
         if item.year is None and not item.every_year:
             expander.expand(item.stmt, item.policy)
-    statements += expander.out
-    goal = _objective(decls, metrics, first_world.currency.code, diags)
-    if near_expr is not None and near_year is None:
-        metric = near_metric(near, metrics, first_world.currency.code, diags, near_expr)
-    if diags.has_errors:
-        return None
-    joined = _join(programs, statements, goal, axis, decls, first_world, overrides)
-    return joined.model_copy(update={"near_metric": metric})
+    run.statements += expander.out
+    run.objective = _objective(run.spec.decls, metrics, currency, diags)
+    if run.near_expr is not None and run.near_year is None:
+        run.near_metric = near_metric(run.spec.near, metrics, currency, diags, run.near_expr)
+    return run
+
+
+def join_years(run: YearsRun, diags: DiagnosticBag) -> YearsRun:
+    if not diags.has_errors:
+        joined = _join(run.programs, run.statements, run.objective, run.spec.axis, run.spec.decls,
+                       run.first_world, run.overrides)
+        run.program = joined.model_copy(update={"near_metric": run.near_metric})
+    return run
+
+
+YEAR_PASSES = (year_overrides, entity_axis, plan_year_statements, near_metric_year, each_year,
+               check_lifetimes, total_statements, join_years)
 
 
 def near_year_of(text: str, axis: YearAxis, diags: DiagnosticBag):

@@ -4,6 +4,7 @@ import inspect
 import textwrap
 
 from suanli.compiler import emit_ir, ir
+from suanli.compiler.compile_years import YEAR_PASSES
 from suanli.compiler.pipeline import PASSES, PERIOD_PASSES, compile_spec
 from suanli.compiler.schema import HORIZON, SCHEMAS, q
 from suanli.compiler import units
@@ -21,6 +22,8 @@ SPEC = textwrap.dedent("""
 def test_every_pass_takes_the_state_and_the_diagnostics():
     for pass_ in (*PASSES, *PERIOD_PASSES):
         assert list(inspect.signature(pass_).parameters) == ["state", "diags"], pass_.__name__
+    for pass_ in YEAR_PASSES:
+        assert list(inspect.signature(pass_).parameters) == ["run", "diags"], pass_.__name__
 
 
 def test_allowed_regions_and_job_sizing_are_passes_not_emit_steps():
