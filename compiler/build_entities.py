@@ -84,12 +84,13 @@ def build_world(decls: Decls, overrides: dict[tuple[str, str, str], list[Overrid
     tags = {n: tuple(t for t, _ in e["tags"]) for n, e in regions.items()}
     media = {n: m for n, m in ((n, _name_of(p, "media")) for n, p in node_props.items()) if m}
     namespace = Namespace(tags, {n: c for n, c in node_classes.items() if c}, workloads, diags, media)
-    nodes = {n: _node(decls.nodes[n], p, reader, horizon, namespace) for n, p in node_props.items()}
-    links = [_link(ld, reader, horizon, namespace) for ld in decls.links]
+    rows = _row_sets()
+    nodes = {n: _node(decls.nodes[n], p, reader, horizon, namespace, rows) for n, p in node_props.items()}
+    links = [_link(ld, reader, horizon, namespace, rows) for ld in decls.links]
     demands, jobs = {}, {}
     for name, decl in decls.workloads.items():
         target = demands if decl.kind == "demand" else jobs
-        target[name] = _workload(decl, reader, horizon, namespace)
+        target[name] = _workload(decl, reader, horizon, namespace, rows)
     return World(horizon, utilization, carbon_price, currency, regions, nodes, links,
                  demands, jobs, lets, namespace, evaluator)
 
@@ -136,20 +137,29 @@ def _row_value(result, spec: PropSpec, horizon: Fraction):
     """A property's value as the entity keeps it: the schema's default when it is not
     given (or was wrong, and reported), quantities as exact Fractions in SI units,
     a name without its span."""
-    if spec.over_horizon and isinstance(result, Q) and result.dim == units.MONEY / units.TIME:
-        result = Q(result.value * horizon, units.MONEY)  # e.g. site_cost per year, over H
-    value = _value(result, horizon if spec.default is HORIZON else spec.default)
-    if value is not None and spec.shape in ("quantity", "count"):
-        return Fraction(value)
+    if isinstance(result, Q):
+        value = result.value
+        if spec.over_horizon and result.dim == units.MONEY / units.TIME:
+            value = value * horizon  # e.g. site_cost per year, over H
+        return value if type(value) is Fraction else Fraction(value)
+    if result is None or result is MISSING:
+        default = spec.default
+        if default is HORIZON:
+            return horizon
+        return Fraction(default) if default is not None and spec.shape in _NUMBERS else default
     if spec.shape == "name":
-        return value[0] if isinstance(value, tuple) else None
-    return value
+        return result[0] if isinstance(result, tuple) else None
+    return result
+
+
+_NUMBERS = ("quantity", "count")
 
 
 def _read_rows(ent: Entity, read, rows, horizon: Fraction) -> None:
     """Each (name, spec) row read once through `read(name)` into `ent.values`."""
+    values = ent.values
     for name, spec in rows:
-        ent.values[name] = _row_value(read(name), spec, horizon)
+        values[name] = _row_value(read(name), spec, horizon)
 
 
 def _plain_rows(kind: str, skip=()):
@@ -157,6 +167,16 @@ def _plain_rows(kind: str, skip=()):
     single-period spec (year-axis rows belong to years.py; `skip` is read by hand)."""
     return [(n, s) for n, s in SCHEMAS[kind].items()
             if s.shape in ("quantity", "count", "name") and not s.year_axis and n not in skip]
+
+
+def _row_sets() -> dict:
+    """The generic rows of each kind, once per build; a workload whose `work` is derived
+    from its model (§9) reads every row but `work` (key (kind, True))."""
+    out: dict = {"node": _plain_rows("node"), "link": _plain_rows("link")}
+    for kind in ("demand", "job"):
+        out[kind, False] = _plain_rows(kind, ("origin",))
+        out[kind, True] = _plain_rows(kind, ("origin", "work"))
+    return out
 
 
 def _region(decl: ast.Decl, reader: PropReader, horizon: Fraction) -> Entity:
@@ -205,10 +225,10 @@ def _name_of(props: dict[str, ast.Prop], key: str) -> str | None:
     return None
 
 
-def _node(decl: ast.Decl, props, reader: PropReader, horizon, ns: Namespace) -> Entity:
+def _node(decl: ast.Decl, props, reader: PropReader, horizon, ns: Namespace, rows: dict) -> Entity:
     ent = Entity("node", decl.name, decl.name_span)
     read = lambda n: reader.read("node", decl.name, props, n, None, decl.name_span)  # noqa: E731
-    _read_rows(ent, read, _plain_rows("node"), horizon)
+    _read_rows(ent, read, rows["node"], horizon)
     allowed = _value(read("regions"))
     ent.values["regions"] = _resolve_region_list(allowed, ns) if allowed is not None else None
     return ent
@@ -224,25 +244,24 @@ def _resolve_region_list(items, ns: Namespace) -> frozenset[str] | None:
     return frozenset(out)
 
 
-def _link(decl: ast.LinkDecl, reader: PropReader, horizon, ns: Namespace) -> Entity:
+def _link(decl: ast.LinkDecl, reader: PropReader, horizon, ns: Namespace, rows: dict) -> Entity:
     props = prop_map(decl)
     owner = f"{decl.a}.{decl.b}"
     ent = Entity("link", f"{decl.a} -- {decl.b}", decl.span)
     ent.values["a"] = ns.region(decl.a, decl.a_span)
     ent.values["b"] = ns.region(decl.b, decl.b_span)
     read = lambda n: reader.read("link", owner, props, n, None, decl.span)  # noqa: E731
-    _read_rows(ent, read, _plain_rows("link"), horizon)
+    _read_rows(ent, read, rows["link"], horizon)
     return ent
 
 
-def _workload(decl: ast.Decl, reader: PropReader, horizon, ns: Namespace) -> Entity:
+def _workload(decl: ast.Decl, reader: PropReader, horizon, ns: Namespace, rows: dict) -> Entity:
     """A demand or job; `work` is left to ai_sizing when it is derived from the model (§9:
     overrides of `work` then apply to the derived value)."""
     props = prop_map(decl)
     ent = Entity(decl.kind, decl.name, decl.name_span)
     read = lambda n: reader.read(decl.kind, decl.name, props, n, None, decl.name_span)  # noqa: E731
-    skip = ("origin", "work") if derives_work(decl, props, reader) else ("origin",)
-    _read_rows(ent, read, _plain_rows(decl.kind, skip), horizon)
+    _read_rows(ent, read, rows[decl.kind, derives_work(decl, props, reader)], horizon)
     origin = read("origin")
     ent.values["origin"] = ns.region(origin[0], origin[1], "origin region") if isinstance(origin, tuple) else None
     ent.values["origin_span"] = origin[1] if isinstance(origin, tuple) else None
