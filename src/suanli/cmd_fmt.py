@@ -23,7 +23,7 @@ _SAME, _CHANGED, _INVALID, _UNWRITTEN = "same", "changed", "invalid", "unwritten
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from suanli.grammar.source import DEFAULT_MAX_BYTES
-    from suanli.solver.cli_args import byte_count
+    from suanli.cli_args import byte_count
 
     parser.add_argument("files", nargs="+", metavar="FILE", help="spec files to format")
     parser.add_argument("--check", action="store_true",

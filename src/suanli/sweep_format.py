@@ -87,7 +87,7 @@ def _arrow_type(pa, name: str):
 
 
 def to_table(rows: list[dict]) -> str:
-    from suanli.solver.render import num
+    from suanli.rounding import num
 
     headers = ["case", "status", "objective", "cost.total", "carbon tCO2", "nodes", "time s", "message"]
     body = []
