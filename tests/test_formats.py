@@ -12,11 +12,12 @@ import pytest
 
 from clirun import ROOT, suanli
 from suanli import cli
-from suanli.formats import (DIAGNOSTIC_FORMATS, DIFF_FORMATS, PLAN_FORMATS, ROBUST_DIFF_FORMATS,
+from suanli.formats import (DIAGNOSTIC_FORMATS, DIFF_FORMATS, EXPLAIN_FORMATS, PLAN_FORMATS, ROBUST_DIFF_FORMATS,
                             ROBUST_PLAN_FORMATS, Renderer)
 
 REGISTRIES = {"PLAN_FORMATS": PLAN_FORMATS, "DIFF_FORMATS": DIFF_FORMATS,
-              "DIAGNOSTIC_FORMATS": DIAGNOSTIC_FORMATS, "ROBUST_PLAN_FORMATS": ROBUST_PLAN_FORMATS,
+              "DIAGNOSTIC_FORMATS": DIAGNOSTIC_FORMATS, "EXPLAIN_FORMATS": EXPLAIN_FORMATS,
+              "ROBUST_PLAN_FORMATS": ROBUST_PLAN_FORMATS,
               "ROBUST_DIFF_FORMATS": ROBUST_DIFF_FORMATS}
 
 # run `suanli check` in this interpreter, then list the suanli.solver modules it loaded
@@ -54,6 +55,7 @@ def test_registries_are_the_format_choices():
                                                          "github")
     assert _choices("diff") == tuple(DIFF_FORMATS) == ("table", "json", "markdown", "html")
     assert _choices("check") == tuple(DIAGNOSTIC_FORMATS) == ("text", "json", "junit", "sarif", "github")
+    assert _choices("explain") == tuple(EXPLAIN_FORMATS) == ("text", "json")
 
 
 @pytest.mark.parametrize("registry", list(REGISTRIES))

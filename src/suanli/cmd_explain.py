@@ -10,17 +10,17 @@ Exit 0 feasible (nothing to explain); 3 infeasible, explained on stdout;
 
 from __future__ import annotations
 
-import json
 import sys
 
 from suanli.cli_args import add_compile_options, seconds
 from suanli.exitcodes import ExitCode
+from suanli.formats import EXPLAIN_FORMATS
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("file", metavar="SPEC", help="the root .spec file")
     parser.add_argument("--time-limit", type=seconds, default=None, metavar="S", help="wall-clock limit per solve")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=tuple(EXPLAIN_FORMATS), default="text")
     add_compile_options(parser)
     from suanli.robust_cli import add_robust_options
     add_robust_options(parser, objective=False)
@@ -54,14 +54,6 @@ def _run(args) -> int:
 
 
 def _output(args, status: str, items) -> None:
-    if args.format == "json":
-        payload = {"status": status, "infeasibility": [i.model_dump(mode="json") for i in items]}
-        sys.stdout.write(json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
-    elif status == "infeasible":
-        print(f"{args.file} is infeasible; relaxing these (least total slack) would make it feasible:")
-        for item in items:
-            print(f"  - {item.message}" + (f"  [{item.location}]" if item.location and item.location not in item.message else ""))
-    elif status in ("optimal", "feasible"):
-        print(f"{args.file} is feasible: nothing to explain")
-    else:
-        print(f"{args.file}: the solver could not decide feasibility ({status})")
+    from suanli.formats.outputs import ExplainOutput
+
+    sys.stdout.write(EXPLAIN_FORMATS[args.format](ExplainOutput(args.file, status, list(items))))

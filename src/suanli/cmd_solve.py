@@ -24,7 +24,6 @@ from suanli.formats import PLAN_FORMATS
 
 
 def add_arguments(parser) -> None:
-
     parser.add_argument("file", metavar="FILE", help="the root .spec file")
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs",
                         help="MILP backend (default highs)")

@@ -197,8 +197,8 @@ def verify_robust(args) -> int:
 
 def explain_robust(args, base, names: list[str]) -> int:
     """Why no one build serves every scenario; each relaxed group names its scenario."""
-    import json
-
+    from suanli.formats import EXPLAIN_FORMATS
+    from suanli.formats.outputs import ExplainOutput
     from suanli.solver.backend import SolveOptions, Status
     from suanli.solver.highs_backend import HighsBackend
     from suanli.solver.lower import lower
@@ -217,19 +217,6 @@ def explain_robust(args, base, names: list[str]) -> int:
         items = explain_stack(programs, names, st, args.time_limit)
     code = {Status.INFEASIBLE: ExitCode.INFEASIBLE, Status.OPTIMAL: ExitCode.OK, Status.FEASIBLE: ExitCode.OK}.get(
         status, ExitCode.NO_PLAN)
-    if args.format == "json":
-        payload = {"status": status.value, "scenarios": names, "infeasible_alone": alone,
-                   "infeasibility": [i.model_dump(mode="json") for i in items]}
-        sys.stdout.write(json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
-    elif status is Status.INFEASIBLE:
-        print(f"{args.file}: no one build serves every scenario of {', '.join(names)}")
-        for name in alone:
-            print(f"  scenario {name} is infeasible even on its own")
-        print("relaxing these (least total slack) would make the robust plan feasible:")
-        for item in items:
-            print(f"  - {item.message}")
-    elif code == ExitCode.OK:
-        print(f"{args.file}: one build serves every scenario of {', '.join(names)}: nothing to explain")
-    else:
-        print(f"{args.file}: the solver could not decide feasibility ({status.value})")
+    out = ExplainOutput(args.file, status.value, items, scenarios=names, infeasible_alone=alone)
+    sys.stdout.write(EXPLAIN_FORMATS[args.format](out))
     return code

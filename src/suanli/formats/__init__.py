@@ -3,6 +3,7 @@
     PLAN_FORMATS        `solve --format`: a Plan (or why there is none) -> text
     DIFF_FORMATS        `diff --format`: a PlanDiff -> text
     DIAGNOSTIC_FORMATS  `check --format`: every diagnostic of the files checked -> stdout text
+    EXPLAIN_FORMATS     `explain --format`: why a spec is infeasible -> text
     ROBUST_PLAN_FORMATS `solve --robust --format`: a RobustPlan -> text
     ROBUST_DIFF_FORMATS `diff --format` of two robust plans
 
@@ -12,8 +13,8 @@ keys are the `--format` choices of the command, in the order `--help` shows.
 A renderer is named by module and function and imported on first call: the
 registries cost nothing to import, so `suanli check` loads no solver code.
 
-A new format is one module (functions `plan`, `diff`, `diagnostics`, as it
-supports them) and one line in each registry it joins.
+A new format is one module (functions `plan`, `diff`, `diagnostics`,
+`explanation`, as it supports them) and one line in each registry it joins.
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ DIAGNOSTIC_FORMATS = {
     "junit": Renderer("junit", "diagnostics"),
     "sarif": Renderer("sarif", "diagnostics"),
     "github": Renderer("github", "diagnostics"),
+}
+
+EXPLAIN_FORMATS = {
+    "text": Renderer("table", "explanation"),
+    "json": Renderer("json", "explanation"),
 }
 
 ROBUST_PLAN_FORMATS = {

@@ -93,25 +93,7 @@ def sections(d: PlanDiff, md: bool) -> list[tuple[str, str, list[str], list[list
         out.append(("Cost by part", f"{signed(d.total.delta)} {d.currency}" if d.total.delta is not None
                     else "not comparable", ["part", "before", "after", "change", "%"], rows))
     if d.regions or d.node_types:
-        rows = []
-        for r in d.regions:
-            for n in r.nodes:
-                rows.append([r.name, n.node_type, num(n.old), num(n.new), signed(n.delta)])
-            if r.old_open != r.new_open:
-                rows.append([r.name, "(site)", _opened(r.old_open), _opened(r.new_open),
-                             "opened" if r.new_open else "closed"])
-        for n in d.node_types:
-            rows.append(["(all regions)", n.node_type, num(n.old), num(n.new), signed(n.delta)])
-        moved = ", ".join(f"{signed(n.delta)} {n.node_type}" for n in d.node_types) or "regions changed"
-        out.append(("Nodes per region and node type", moved,
-                    ["region", "node type", "before", "after", "change"], rows))
-        power = [[r.name, num(r.power_mw.old), num(r.power_mw.new), signed(r.power_mw.delta),
-                  num(r.energy_mwh.old), num(r.energy_mwh.new), signed(r.energy_mwh.delta)]
-                 for r in d.regions if r.power_mw.changed or r.energy_mwh.changed]
-        if power:
-            out.append(("Power and energy per region", f"{len(power)} region(s)",
-                        ["region", "MW before", "MW after", "MW change", "MWh before", "MWh after",
-                         "MWh change"], power))
+        out += _region_sections(d)
     if d.years:
         out.append(("Changes per year", f"{len(d.years)} year(s) changed",
                     ["year", "region", "what", "before", "after", "change"], year_rows(d.years)))
@@ -132,6 +114,29 @@ def sections(d: PlanDiff, md: bool) -> list[tuple[str, str, list[str], list[list
         out.append(("Requires and asserts whose status changed", f"{len(rows)} changed",
                     ["statement", "kind", "before", "after", "value before", "value after", "unit", "at"],
                     rows))
+    return out
+
+
+def _region_sections(d: PlanDiff) -> list[tuple[str, str, list[str], list[list[str]]]]:
+    """Nodes per region and node type (sites too), then power and energy where they changed."""
+    rows = []
+    for r in d.regions:
+        for n in r.nodes:
+            rows.append([r.name, n.node_type, num(n.old), num(n.new), signed(n.delta)])
+        if r.old_open != r.new_open:
+            rows.append([r.name, "(site)", _opened(r.old_open), _opened(r.new_open),
+                         "opened" if r.new_open else "closed"])
+    for n in d.node_types:
+        rows.append(["(all regions)", n.node_type, num(n.old), num(n.new), signed(n.delta)])
+    moved = ", ".join(f"{signed(n.delta)} {n.node_type}" for n in d.node_types) or "regions changed"
+    out = [("Nodes per region and node type", moved, ["region", "node type", "before", "after", "change"], rows)]
+    power = [[r.name, num(r.power_mw.old), num(r.power_mw.new), signed(r.power_mw.delta),
+              num(r.energy_mwh.old), num(r.energy_mwh.new), signed(r.energy_mwh.delta)]
+             for r in d.regions if r.power_mw.changed or r.energy_mwh.changed]
+    if power:
+        out.append(("Power and energy per region", f"{len(power)} region(s)",
+                    ["region", "MW before", "MW after", "MW change", "MWh before", "MWh after",
+                     "MWh change"], power))
     return out
 
 

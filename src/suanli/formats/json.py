@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from suanli.formats.outputs import DiagnosticOutput, DiffOutput, PlanOutput
+from suanli.formats.outputs import DiagnosticOutput, DiffOutput, ExplainOutput, PlanOutput
 from suanli.rounding import round_sig
 
 
@@ -45,3 +45,10 @@ def diagnostics(out: DiagnosticOutput) -> str:
     if out.derived:  # §9: only specs with AI-sized workloads gain the key
         payload["derived"] = out.derived
     return _text(payload)
+
+
+def explanation(out: ExplainOutput) -> str:
+    payload = {"status": out.status, "infeasibility": [i.model_dump(mode="json") for i in out.items]}
+    if out.scenarios is not None:
+        payload.update(scenarios=out.scenarios, infeasible_alone=out.infeasible_alone)
+    return _text(payload, sort_keys=True)

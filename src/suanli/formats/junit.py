@@ -21,6 +21,24 @@ def plan(out: PlanOutput) -> str:
 def _plan_xml(plan, budget) -> str:
     suite = Suite(plan.spec, {"status": plan.status, "currency": plan.currency,
                               "cost.total": num(plan.cost.total), "carbon_tco2": num(plan.carbon_tco2)})
+    _status_cases(suite, plan)
+    _statement_cases(suite, plan)
+    if budget is not None and budget.max_increase is not None:
+        limit = f"{100 * budget.max_increase:g}%"
+        case = suite.case("suanli.budget", f"total cost increase <= {limit}", plan.spec, 1)
+        if budget.exceeded:
+            case.fail("cost-budget", budget.message)
+        elif budget.increase is None:
+            case.skip(budget.message)  # nothing to compare: no plan, or no baseline cost
+        else:
+            case.out(budget.message)
+    suite.system_out = "\n".join(f"{w.code}: {w.message}" + (f" [{w.location}]" if w.location else "")
+                                 for w in plan.warnings)
+    return junit_xml("suanli solve", [suite])
+
+
+def _status_cases(suite: Suite, plan) -> None:
+    """The solve itself, and one failing case per infeasibility."""
     status_case = suite.case("suanli.plan", "solve", plan.spec, 1)
     if plan.status == "infeasible":
         status_case.fail("infeasible", plan.message or "no plan meets every constraint",
@@ -33,6 +51,10 @@ def _plan_xml(plan, budget) -> str:
         status_case.error(plan.status, plan.message or f"no plan: {plan.status}")
     else:
         status_case.out(plan_summary(plan))
+
+
+def _statement_cases(suite: Suite, plan) -> None:
+    """A case per require (passing: it holds in any plan) and per assert (a failing advisory one skipped)."""
     for s in plan.requires:
         p, ln, _ = parse_location(s.location)
         suite.case("suanli.require", s.name, p or plan.spec, ln).out(
@@ -51,18 +73,6 @@ def _plan_xml(plan, budget) -> str:
                       "the run)")
         else:
             case.fail("assert", f"assert {a.name} fails: {statement_text(a)}")
-    if budget is not None and budget.max_increase is not None:
-        limit = f"{100 * budget.max_increase:g}%"
-        case = suite.case("suanli.budget", f"total cost increase <= {limit}", plan.spec, 1)
-        if budget.exceeded:
-            case.fail("cost-budget", budget.message)
-        elif budget.increase is None:
-            case.skip(budget.message)  # nothing to compare: no plan, or no baseline cost
-        else:
-            case.out(budget.message)
-    suite.system_out = "\n".join(f"{w.code}: {w.message}" + (f" [{w.location}]" if w.location else "")
-                                 for w in plan.warnings)
-    return junit_xml("suanli solve", [suite])
 
 
 def diagnostics(out: DiagnosticOutput) -> str:

@@ -53,3 +53,15 @@ class DiffOutput:
     new: Any
     diff: Any  # suanli.plan_diff.PlanDiff
     report_contexts: Optional[Callable[[], tuple]] = None  # html: each side's spec facts (old, new)
+
+
+@dataclass(frozen=True)
+class ExplainOutput:
+    """`suanli explain`: the solver's status and the groups that need slack; for a robust
+    explanation (§10) also the scenarios and those infeasible on their own."""
+
+    spec: str
+    status: str  # optimal | feasible | infeasible | time_limit | ...
+    items: list  # suanli.errors.Explanation items (Infeasibility)
+    scenarios: Optional[list[str]] = None  # robust: the scenarios one build must serve
+    infeasible_alone: list[str] = field(default_factory=list)
