@@ -13,11 +13,11 @@ import pytest
 from clirun import ROOT, suanli
 from suanli import cli
 from suanli.formats import (DIAGNOSTIC_FORMATS, DIFF_FORMATS, EXPLAIN_FORMATS, PLAN_FORMATS, ROBUST_DIFF_FORMATS,
-                            ROBUST_PLAN_FORMATS, Renderer)
+                            ROBUST_PLAN_FORMATS, SWEEP_FORMATS, Renderer)
 
 REGISTRIES = {"PLAN_FORMATS": PLAN_FORMATS, "DIFF_FORMATS": DIFF_FORMATS,
               "DIAGNOSTIC_FORMATS": DIAGNOSTIC_FORMATS, "EXPLAIN_FORMATS": EXPLAIN_FORMATS,
-              "ROBUST_PLAN_FORMATS": ROBUST_PLAN_FORMATS,
+              "SWEEP_FORMATS": SWEEP_FORMATS, "ROBUST_PLAN_FORMATS": ROBUST_PLAN_FORMATS,
               "ROBUST_DIFF_FORMATS": ROBUST_DIFF_FORMATS}
 
 # run `suanli check` in this interpreter, then list the suanli.solver modules it loaded
@@ -56,6 +56,7 @@ def test_registries_are_the_format_choices():
     assert _choices("diff") == tuple(DIFF_FORMATS) == ("table", "json", "markdown", "html")
     assert _choices("check") == tuple(DIAGNOSTIC_FORMATS) == ("text", "json", "junit", "sarif", "github")
     assert _choices("explain") == tuple(EXPLAIN_FORMATS) == ("text", "json")
+    assert _choices("sweep") == tuple(SWEEP_FORMATS) == ("table", "json", "csv", "parquet")
 
 
 @pytest.mark.parametrize("registry", list(REGISTRIES))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from typing import Optional
+from typing import Optional, Union
 
 from suanli.exitcodes import CommandError, ExitCode
 
@@ -109,7 +109,8 @@ def check_outputs(*paths: Optional[str]) -> None:
                 raise CommandError(f"suanli: {exc}", ExitCode.NOT_WRITTEN) from None
 
 
-def emit(text: str, output: Optional[str]) -> None:
+def emit(text: Union[str, bytes], output: Optional[str]) -> None:
+    """The rendered output to `output` (atomically) or stdout; bytes (parquet) go to a file only."""
     if output:
         write_atomic(output, text)
     else:

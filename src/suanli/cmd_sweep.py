@@ -20,7 +20,7 @@ import os
 import sys
 
 from suanli.exitcodes import CommandError, ExitCode
-from suanli.sweep_format import FORMATS
+from suanli.formats import SWEEP_FORMATS
 
 
 def add_arguments(parser) -> None:
@@ -47,7 +47,7 @@ def add_arguments(parser) -> None:
                         help="override a property in every case (repeatable)")
     parser.add_argument("--max-bytes", type=int, default=None, metavar="N",
                         help="largest spec (imports included) to read, in bytes")
-    parser.add_argument("--format", choices=FORMATS, default=None,
+    parser.add_argument("--format", choices=tuple(SWEEP_FORMATS), default=None,
                         help="table (default on a terminal), json, csv, or parquet (needs -o)")
     parser.add_argument("-o", "--output", metavar="PATH", help="write the rows to PATH (atomically)")
 
@@ -92,8 +92,8 @@ def _check_options(args) -> str:
     if args.samples < 0:
         bad("--samples must be 0 or more")
     fmt = default_format(args.format, args.output)
-    if fmt == "parquet" and not args.output:
-        bad("--format parquet writes a file: give -o PATH")
+    if SWEEP_FORMATS[fmt].binary and not args.output:
+        bad(f"--format {fmt} writes a file: give -o PATH")
     return fmt
 
 
@@ -150,19 +150,8 @@ def _samples(args) -> list:
 
 def _write(rows: list[dict], fmt: str, output) -> None:
     from suanli.cli_common import emit
-    from suanli import sweep_format
 
-    if fmt == "parquet":
-        try:
-            sweep_format.write_parquet(rows, output)
-        except ModuleNotFoundError:
-            raise CommandError("suanli: --format parquet needs pyarrow: pip install 'suanli[sweep]'",
-                               ExitCode.NOT_WRITTEN) from None
-        except OSError as exc:
-            raise CommandError(f"suanli: cannot write {output}: {exc.strerror or exc}", ExitCode.NOT_WRITTEN) from None
-        return
-    text = {"json": sweep_format.to_json, "csv": sweep_format.to_csv, "table": sweep_format.to_table}[fmt](rows)
-    emit(text, output)
+    emit(SWEEP_FORMATS[fmt](rows), output)
 
 
 def _summary(rows: list[dict], code: int) -> None:

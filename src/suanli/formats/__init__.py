@@ -4,6 +4,7 @@
     DIFF_FORMATS        `diff --format`: a PlanDiff -> text
     DIAGNOSTIC_FORMATS  `check --format`: every diagnostic of the files checked -> stdout text
     EXPLAIN_FORMATS     `explain --format`: why a spec is infeasible -> text
+    SWEEP_FORMATS       `sweep --format`: the rows of a sweep -> text (parquet: bytes, needs -o)
     ROBUST_PLAN_FORMATS `solve --robust --format`: a RobustPlan -> text
     ROBUST_DIFF_FORMATS `diff --format` of two robust plans
 
@@ -25,13 +26,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Renderer:
-    """`module.function(document) -> str`, imported when first called."""
+    """`module.function(document) -> str` (bytes when binary), imported when first called."""
 
     module: str
     function: str
     text_on_stderr: bool = True  # DIAGNOSTIC_FORMATS: the rustc-style text is printed on stderr too
+    binary: bool = False  # renders bytes, for a file (-o) only
 
-    def __call__(self, document) -> str:
+    def __call__(self, document):
         return getattr(importlib.import_module(f"suanli.formats.{self.module}"), self.function)(document)
 
 
@@ -63,6 +65,13 @@ DIAGNOSTIC_FORMATS = {
 EXPLAIN_FORMATS = {
     "text": Renderer("table", "explanation"),
     "json": Renderer("json", "explanation"),
+}
+
+SWEEP_FORMATS = {
+    "table": Renderer("sweep", "rows_table"),
+    "json": Renderer("sweep", "rows_json"),
+    "csv": Renderer("sweep", "rows_csv"),
+    "parquet": Renderer("sweep", "rows_parquet", binary=True),
 }
 
 ROBUST_PLAN_FORMATS = {

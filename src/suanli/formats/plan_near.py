@@ -36,7 +36,7 @@ def _alternatives(plan: Plan, md: bool) -> list[str]:
         builds = ", ".join(f"{r.name} {num(r.compute_tflops)}" for r in p.regions if r.compute_tflops > 0)
         rows.append([str(k), f"{num(p.objective)}", f"{diff:+.2f}%", num(alt.score), builds or "-"])
     if not rows:
-        return ([f"### Alternatives", "", "none found (see warnings)", ""] if md
+        return (["### Alternatives", "", "none found (see warnings)", ""] if md
                 else ["Alternatives", "none found (see warnings)", ""])
     headers = ["#", f"objective ({plan.objective_unit})", "vs optimum", "score", "builds in (TFLOPS)"]
     return table("Alternatives (within the slack)", headers, rows, md)
