@@ -135,17 +135,24 @@ def _scan(graph: Graph, dist: np.ndarray) -> tuple[list, set[int]]:
     unreached = np.where(np.isfinite(dist), dist, np.nan)  # NaN == NaN is false: no tight link there
     for start in range(0, dist.shape[0], step):
         block = unreached[start:start + step]
-        e = _maybe_tight(block, a, b, key, graph.M)
+        may_near = _may_near(block, key, graph.M)
+        e = _maybe_tight(block, a, b, key, graph.M if may_near else 0)
         if e.size == 0:
             continue
-        near.update(start + k for k in _near_rows(block, a[e], b[e], key[e], graph.M))
-        ties.extend((start + k, tied) for k, tied in _tied_rows(block, a[e], b[e], key[e], n))
+        ea, eb, ke = a[e], b[e], key[e]
+        if may_near:
+            end = block[:, eb]
+            slack = (block[:, ea] + ke) - end  # exact: integers below 2**53; NaN where unreached
+            near.update(start + k for k in _near_rows(block, ea, eb, ke, slack, end, graph.M))
+            tight = slack == 0
+        else:
+            tight = (block[:, ea] + ke) == block[:, eb]
+        ties.extend((start + k, tied) for k, tied in _tied_rows(tight, ea, eb, n))
     return ties, near
 
 
-def _tied_rows(block: np.ndarray, ea, eb, key, n: int):
+def _tied_rows(tight: np.ndarray, ea, eb, n: int):
     """(row in block, {region: tight predecessors}) where a region has two or more tight links."""
-    tight = (block[:, ea] + key) == block[:, eb]
     starts = np.flatnonzero(np.r_[True, eb[1:] != eb[:-1]])
     count = np.add.reduceat(tight, starts, axis=1, dtype=np.int32)  # [origin, entered region]
     for k in np.flatnonzero((count > 1).any(axis=1)).tolist():
@@ -158,31 +165,51 @@ def _tied_rows(block: np.ndarray, ea, eb, key, n: int):
         yield k, tied
 
 
-def _near_rows(block: np.ndarray, ea, eb, key, M: int) -> list[int]:
-    """Rows of the block with a near tie, tested exactly in integers: latency part of a key
-    = key // M, cost part = key % M; a gap g > 0 to the least total t ties when g <= t // 10**9."""
-    reach = ~np.isnan(block)
-    whole = np.where(reach, block, 0).astype(np.int64)
-    lat, cost = whole // M, whole % M
+def _may_near(block: np.ndarray, key, M: int) -> bool:
+    """Whether any candidate total of the block reaches 10**9 units (of latency or of cost):
+    below that a gap of one unit is more than 1e-9 relative, so unequal totals never tie
+    (sums of decimals with a few digits: the usual case, and the near test is skipped)."""
+    whole = block[~np.isnan(block)].astype(np.int64)
+    if whole.size == 0 or key.size == 0:
+        return False
     link = key.astype(np.int64)
-    cand = lat[:, ea] + link // M
-    gap = cand - lat[:, eb]
+    latency = int((whole // M).max()) + int((link // M).max())
+    cost = int((whole % M).max()) + int((link % M).max())
+    return near_gap_bound(max(latency, cost)) >= 1
+
+
+def _near_rows(block: np.ndarray, ea, eb, key, slack, end, M: int) -> set[int]:
+    """Rows of the block with a near tie. A float window first: a near tie has
+    0 < slack <= 1.0000001e-9 * end + 2M (latency part within 1e-9, the cost parts below M
+    each); then, on the few cells inside it, the exact test in integers: latency part of a
+    key = key // M, cost part = key % M; a gap g > 0 to the least total t ties when
+    g <= t // 10**9 (for cost, only where the latencies are equal)."""
+    rows, cols = np.nonzero((slack > 0) & (slack <= end * 2e-9 + 2.0 * M))
+    if rows.size == 0:
+        return set()
+    u = block[rows, ea[cols]].astype(np.int64)
+    v = block[rows, eb[cols]].astype(np.int64)
+    link = key[cols].astype(np.int64)
+    cand = u // M + link // M
+    gap = cand - v // M
     near = (gap > 0) & (gap <= near_gap_bound(cand))
-    cand = cost[:, ea] + link % M
-    cost_gap = cand - cost[:, eb]
+    cand = u % M + link % M
+    cost_gap = cand - v % M
     near |= (gap == 0) & (cost_gap > 0) & (cost_gap <= near_gap_bound(cand))
-    near &= reach[:, ea] & reach[:, eb]
-    return np.flatnonzero(near.any(axis=1)).tolist()
+    return set(rows[near].tolist())
 
 
 def _maybe_tight(block: np.ndarray, a, b, key, M: int) -> np.ndarray:
-    """Links (in b order) that can be tight, or nearly (1e-9 relative), for some origin of
-    the block: a link whose least start plus its key exceeds the largest total at its end
-    (widened by 2e-9 relative and two latency units, M each) never is (in the
+    """Links (in b order) that can be tight for some origin of the block: a link whose least
+    start plus its key exceeds the largest total at its end never is (in the
     facility-location shape, every customer -> facility link of a customer outside the
-    block). NaN (unreached) compares false, so such links are kept, and fail the exact tests."""
+    block). With M > 0 also those that can be nearly tight (1e-9 relative): the end is
+    widened by 2e-9 relative and two latency units (M each). NaN (unreached) compares
+    false, so such links are kept, and fail the exact tests."""
     low, high = np.fmin.reduce(block, axis=0), np.fmax.reduce(block, axis=0)
-    return np.flatnonzero(~(low[a] + key > high[b] * (1 + 2e-9) + 2.0 * M))
+    if M:
+        high = high * (1 + 2e-9) + 2.0 * M
+    return np.flatnonzero(~(low[a] + key > high[b]))
 
 
 def _break_ties(graph: Graph, dist: np.ndarray, pred: np.ndarray, tied: dict[int, list[int]]) -> None:
