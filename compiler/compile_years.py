@@ -26,6 +26,7 @@ from suanli.compiler.year_statements import metric_kinds, names_in, plan_stateme
 from suanli.compiler.years import (YearAxis, active, read_entity_axis, resolve_overrides,
                                    resolve_value, resolve_year, year_of)
 from suanli.diagnostics import DiagnosticBag, error
+from suanli.tolerances import SAME_REL
 
 YEAR_S = float(units.YEAR)
 
@@ -227,7 +228,7 @@ def _check_lifetimes(decls: Decls, programs, diags: DiagnosticBag) -> None:
     for program in programs:
         for nt in program.node_types:
             years = nt.lifetime / YEAR_S
-            if abs(years - round(years)) > 1e-9 * max(1.0, years) or round(years) < 1:
+            if abs(years - round(years)) > SAME_REL * max(1.0, years) or round(years) < 1:
                 prop = _node_prop(decls, nt.name, "lifetime")
                 span = prop.value.span if prop else nt.span
                 diags.add(error("E0804", f"lifetime of `{nt.name}` must be a whole number of years "

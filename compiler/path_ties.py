@@ -9,7 +9,7 @@ another candidate), so ties cannot chain (a ~ b ~ c with a and c far apart).
 
 The same tolerance makes latency limits inclusive up to 1e-9 relative: Λ <= L holds
 when Λ <= L or Λ and L tie, so 0.003 + 0.009 <= 0.012 holds however the sum is
-computed. PATH_TIE_REL_TOL is the one named constant; the helpers below are its exact
+computed. PATH_TIE_REL (suanli.tolerances) is the one named constant; the helpers below are its exact
 integer forms.
 """
 
@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-PATH_TIE_REL_TOL = Fraction(1, 10**9)  # LANGUAGE.md §6: path totals tie within 1e-9 relative
-_PER = PATH_TIE_REL_TOL.denominator // PATH_TIE_REL_TOL.numerator  # 10**9: a tie is a gap <= total / _PER
+from suanli.tolerances import PATH_TIE_REL
+
+_PER = PATH_TIE_REL.denominator // PATH_TIE_REL.numerator  # 10**9: a tie is a gap <= total / _PER
 
 
 def ties_with_least(total, least) -> bool:
@@ -38,4 +39,4 @@ def within_limit_bound(limit: Fraction, den: int) -> int:
     with it: k/den - limit <= 1e-9 * k/den  <=>  k <= limit * den / (1 - 1e-9)."""
     if limit < 0:
         return -1
-    return int((limit * den) / (1 - PATH_TIE_REL_TOL))  # floor: both sides are non-negative
+    return int((limit * den) / (1 - PATH_TIE_REL))  # floor: both sides are non-negative

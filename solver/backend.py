@@ -14,6 +14,8 @@ from typing import Optional
 import numpy as np
 
 from suanli.solver.sparse import SparseProgram
+from suanli.status import has_solution as _has_solution
+from suanli.tolerances import ABS_GAP, DEFAULT_GAP
 
 
 class Status(str, enum.Enum):
@@ -26,14 +28,14 @@ class Status(str, enum.Enum):
 
     @property
     def has_solution(self) -> bool:
-        return self in (Status.OPTIMAL, Status.FEASIBLE)
+        return _has_solution(self)
 
 
 @dataclass
 class SolveOptions:
     time_limit: Optional[float] = None  # seconds, None = no limit
-    gap: float = 1e-6  # relative MIP gap
-    abs_gap: float = 1e-9  # absolute MIP gap, in scaled objective units
+    gap: float = DEFAULT_GAP  # relative MIP gap
+    abs_gap: float = ABS_GAP  # absolute MIP gap, in scaled objective units
     threads: int = 1
     seed: int = 0
     presolve: bool = True

@@ -23,6 +23,7 @@ import numpy as np
 from suanli.solver.backend import Backend, SolveOptions, SolveResult, Status
 from suanli.solver.sparse import SparseProgram
 from suanli.solver.watchdog import Progress, kill_group, owned_group, owned_tempdir, poll_until
+from suanli.tolerances import ZERO
 
 
 def to_pulp(program_or_sparse, relax: bool = False):
@@ -69,7 +70,7 @@ def _add_rows(prob, sp: SparseProgram, cols) -> None:
 
 def _empty_rows_infeasible(sp: SparseProgram) -> bool:
     empty = np.diff(sp.indptr) == 0
-    return bool(np.any(empty & ((sp.row_lb > 1e-9) | (sp.row_ub < -1e-9))))
+    return bool(np.any(empty & ((sp.row_lb > ZERO) | (sp.row_ub < -ZERO))))
 
 
 def _die_with_parent(parent_pid: int, job_dir: str) -> None:

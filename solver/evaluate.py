@@ -23,6 +23,7 @@ import numpy as np
 
 from suanli.compiler.ir import ExprNode, LinExpr, Metric, Program
 from suanli.solver.index import Index
+from suanli.tolerances import ZERO
 
 COST_PARTS = ("site", "capex", "opex", "energy", "network", "carbon")
 
@@ -180,11 +181,11 @@ class Evaluator:
         0 without an origin; None when it is not placed at all."""
         if target in self.ix.service_ix:
             svc = self.p.services[self.ix.service_ix[target]]
-            regions = [r for r, v in self.s.served.get(target, {}).items() if v > 1e-9]
+            regions = [r for r, v in self.s.served.get(target, {}).items() if v > ZERO]
             origin = svc.origin
         else:
             job = self.p.jobs[self.ix.job_ix[target]]
-            regions = [r for r, _, frac in self.s.jobs.get(target) or () if frac > 1e-9]
+            regions = [r for r, _, frac in self.s.jobs.get(target) or () if frac > ZERO]
             origin = job.origin
         if not regions:
             return None

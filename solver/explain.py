@@ -24,6 +24,7 @@ from suanli.solver.highs_backend import HighsBackend
 from suanli.solver.plan import Infeasibility
 from suanli.solver.sparse import Family, SparseProgram
 from suanli.solver.units import GBPS, MW, TB, TFLOPS, row_unit
+from suanli.tolerances import DEFAULT_GAP
 
 RELAXABLE = ("served", "runs", "compute", "storage", "power", "nodes", "bandwidth", "require",
              "memory", "backups")
@@ -60,7 +61,7 @@ def elastic(sp: SparseProgram) -> tuple[SparseProgram, np.ndarray, np.ndarray]:
 def explain_sparse(program: Program, sp: SparseProgram,
                    time_limit: Optional[float] = None) -> list[Infeasibility]:
     copy, rows, signs = elastic(sp)
-    res = HighsBackend().solve(copy, SolveOptions(time_limit=time_limit, gap=1e-6))
+    res = HighsBackend().solve(copy, SolveOptions(time_limit=time_limit, gap=DEFAULT_GAP))
     if not res.status.has_solution:
         return [Infeasibility(constraint="(unknown)", shortfall=0.0, unit="",
                               message="no explanation found: even with every group relaxed "

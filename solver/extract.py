@@ -19,8 +19,7 @@ from suanli.compiler.ir import Program
 from suanli.solver.evaluate import PlanState
 from suanli.solver.plan import Plan
 from suanli.solver.sparse import SparseProgram
-
-TINY = 1e-9
+from suanli.tolerances import ZERO
 
 
 def state_from_solution(program: Program, sp: SparseProgram, x: np.ndarray) -> PlanState:
@@ -29,7 +28,7 @@ def state_from_solution(program: Program, sp: SparseProgram, x: np.ndarray) -> P
     st = PlanState()
     n = sp.family("n")
     xn = x[n.start:n.stop]
-    for k in np.flatnonzero(xn > TINY).tolist():  # only the columns that hold something
+    for k in np.flatnonzero(xn > ZERO).tolist():  # only the columns that hold something
         st.nodes[(regions[n.keys["r"][k]].name, types[n.keys["t"][k]].name)] = _count(xn[k], relaxed)
     op = sp.family("open")
     for r, v in zip(op.keys["r"].tolist(), x[op.start:op.stop].tolist()):
@@ -39,7 +38,7 @@ def state_from_solution(program: Program, sp: SparseProgram, x: np.ndarray) -> P
     names = [r.name for r in regions]
     served = [{} for _ in program.services]
     xv = x[xs.start:xs.stop]
-    hit = np.flatnonzero(xv > TINY)
+    hit = np.flatnonzero(xv > ZERO)
     for d, r, v in zip(xs.keys["d"][hit].tolist(), xs.keys["r"][hit].tolist(), xv[hit].tolist()):
         served[d][names[r]] = v
     st.served = {svc.name: fr for svc, fr in zip(program.services, served)}
@@ -47,7 +46,7 @@ def state_from_solution(program: Program, sp: SparseProgram, x: np.ndarray) -> P
     for job in program.jobs:
         st.jobs[job.name] = []
     yv = x[ys.start:ys.stop]
-    hit = np.flatnonzero(yv > (TINY if relaxed else 0.5))
+    hit = np.flatnonzero(yv > (ZERO if relaxed else 0.5))
     for j, r, t, v in zip(ys.keys["j"][hit].tolist(), ys.keys["r"][hit].tolist(),
                           ys.keys["t"][hit].tolist(), yv[hit].tolist()):
         if relaxed:
@@ -61,13 +60,13 @@ def state_from_solution(program: Program, sp: SparseProgram, x: np.ndarray) -> P
 
 
 def _backups_from_solution(program: Program, sp: SparseProgram, x: np.ndarray, st: PlanState) -> None:
-    """§9: z[d,b] -- a copy where z > 0.5 (integer plans, as 1.0) or z > TINY (relaxed)."""
+    """§9: z[d,b] -- a copy where z > 0.5 (integer plans, as 1.0) or z > ZERO (relaxed)."""
     zs = sp.family("z")
     if zs is None or not any(s.backups > 0 for s in program.services):
         return
     st.backups = {s.name: {} for s in program.services if s.backups > 0}
     zv = x[zs.start:zs.stop]
-    hit = np.flatnonzero(zv > (TINY if sp.relaxed else 0.5))
+    hit = np.flatnonzero(zv > (ZERO if sp.relaxed else 0.5))
     for d, r, v in zip(zs.keys["d"][hit].tolist(), zs.keys["r"][hit].tolist(), zv[hit].tolist()):
         st.backups[program.services[d].name][program.regions[r].name] = _fraction(v) if sp.relaxed else 1.0
 
@@ -79,9 +78,9 @@ def _count(v: float, relaxed: bool):
 
 
 def _fraction(v: float) -> float:
-    """A job's LP fraction, clipped to [0,1] (solver noise) and with |v| < TINY as 0."""
+    """A job's LP fraction, clipped to [0,1] (solver noise) and with |v| < ZERO as 0."""
     v = min(1.0, max(0.0, float(v)))
-    return 0.0 if v < TINY else v
+    return 0.0 if v < ZERO else v
 
 
 def state_from_plan(program: Program, plan: Plan) -> PlanState:

@@ -18,6 +18,7 @@ from suanli.solver.backend import Backend, SolveOptions, SolveResult, Status, ga
 from suanli.solver.sparse import SparseProgram
 from suanli.solver.quiet import new_highs, stdout_silenced
 from suanli.solver.watchdog import Progress, poll_until
+from suanli.tolerances import ZERO
 
 INF = 1e30  # what we hand HiGHS for an infinite bound (kHighsInf is 1e30-ish too)
 
@@ -146,7 +147,7 @@ class HighsBackend(Backend):
         return result
 
     def _empty(self, sp: SparseProgram) -> SolveResult:
-        feasible = bool(np.all(sp.row_lb <= 1e-9) and np.all(sp.row_ub >= -1e-9))
+        feasible = bool(np.all(sp.row_lb <= ZERO) and np.all(sp.row_ub >= -ZERO))
         if not feasible:
             return SolveResult(Status.INFEASIBLE, message="empty program with unsatisfiable rows")
         return SolveResult(Status.OPTIMAL, x=np.zeros(0), objective=sp.offset, bound=sp.offset,

@@ -25,9 +25,8 @@ from suanli.solver.index import Index
 from suanli.solver.linmetrics import dense
 from suanli.solver.plan import Alternative, NearOptimal, NearRange, PlanWarning
 from suanli.solver.sparse import Family, SparseProgram
+from suanli.tolerances import HOLDS_REL, SAME_REL
 
-SCORE_TIE_REL = 1e-9  # §11: scores within 1e-9 relative are equal
-SLACK_TOL_REL = 1e-9  # S = 0: the optimal plan holds the row within the feasibility tolerance
 SHARE = 0.10  # a region "builds" when its compute is >= 10% of the plan's largest region
 
 
@@ -73,7 +72,7 @@ def slack_bound(z: float, slack: float, sense: str) -> float:
 def slack_row(sp: SparseProgram, bound_si: float) -> SparseProgram:
     """objective <= B (>= B when maximising), in the program's scaled objective units."""
     body = bound_si / sp.obj_scale - sp.offset
-    tol = SLACK_TOL_REL * max(1.0, abs(body))
+    tol = HOLDS_REL * max(1.0, abs(body))
     cols = np.flatnonzero(sp.cost)
     lb, ub = (-np.inf, body + tol) if sp.sense == "minimize" else (body - tol, np.inf)
     return sp.with_rows(np.zeros(len(cols), dtype=np.int64), cols, sp.cost[cols],
@@ -226,7 +225,7 @@ def _cheapest_of_least_score(bounded: SparseProgram, vec: np.ndarray, start, run
     if first.x is None:
         return first
     best = float(vec @ first.x)
-    tol = SCORE_TIE_REL * max(abs(best), 1e-12) + 1e-12
+    tol = SAME_REL * max(abs(best), 1e-12) + 1e-12
     cols = np.flatnonzero(vec)
     held = bounded.with_rows(np.zeros(len(cols), dtype=np.int64), cols, vec[cols],
                              np.array([-np.inf]), np.array([best + tol]), Family("score", 0, 0))

@@ -21,6 +21,7 @@ from typing import Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 from suanli.rounding import round_sig
+from suanli.status import has_solution
 
 SCHEMA_VERSION = 1
 PlanStatus = Literal["optimal", "feasible", "infeasible", "time_limit", "error"]
@@ -222,7 +223,7 @@ class Plan(_M):
     @property
     def has_plan(self) -> bool:
         """A plan was found (status optimal or feasible)."""
-        return self.status in ("optimal", "feasible")
+        return has_solution(self.status)
 
     @property
     def asserts_hold(self) -> bool:

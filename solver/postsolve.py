@@ -36,6 +36,7 @@ import numpy as np
 from suanli.solver.backend import Backend, SolveOptions, SolveResult, Status
 from suanli.solver.highs_backend import HighsBackend
 from suanli.solver.sparse import Family, SparseProgram
+from suanli.tolerances import SAME_REL, ZERO
 
 TIE_REL = 1e-8  # MIP stage: solvers' own row tolerances are ~1e-9 relative
 POLISH_REL = 1e-10  # LP stage on HiGHS with 1e-10 tolerances
@@ -78,7 +79,7 @@ def tie_break(backend: Backend, sp: SparseProgram, first: SolveResult,
               options: SolveOptions) -> Optional[np.ndarray]:
     tb = objective_row(sp, first.objective)
     tb = tb.replace(cost=secondary_cost(sp), offset=0.0, sense="minimize")
-    opts = SolveOptions(**{**options.__dict__, "gap": 1e-9, "abs_gap": 1e-7})
+    opts = SolveOptions(**{**options.__dict__, "gap": SAME_REL, "abs_gap": 1e-7})
     start = first.x if backend.NAME == "highs" else None  # CBC mipstarts via PuLP proved unreliable
     res = backend.solve(tb, opts, start=start)
     if not res.status.has_solution or not _no_worse(sp, res.x, first.x):
@@ -86,7 +87,7 @@ def tie_break(backend: Backend, sp: SparseProgram, first: SolveResult,
     return res.x
 
 
-def _no_worse(sp: SparseProgram, x: np.ndarray, reference: np.ndarray, rel: float = 1e-9) -> bool:
+def _no_worse(sp: SparseProgram, x: np.ndarray, reference: np.ndarray, rel: float = SAME_REL) -> bool:
     """x's primary objective is within rel of the reference's (or better). Solver row
     tolerances let the tie-break's objective row slip by ~1e-7 relative: too much for
     a plan called optimal (it missed OR-Library cap111's published optimum)."""
@@ -143,9 +144,6 @@ def polish(sp: SparseProgram, x: np.ndarray, options: SolveOptions, tie: bool = 
     return np.clip(best, sp.col_lb, sp.col_ub)
 
 
-DUAL_TINY = 1e-9  # |reduced cost| / |row dual| above this: the LP's optimum pins it
-
-
 def finish_lp(sp: SparseProgram, first: SolveResult, options: Callable[[], SolveOptions],
               tie: bool = True) -> tuple[np.ndarray, Optional[SolveResult]]:
     """An LP (a relaxed program): polish and tie-break warm, on one HiGHS model.
@@ -189,8 +187,8 @@ def _ties_possible(sp: SparseProgram, res: SolveResult) -> bool:
     """False when the optimum is provably unique: every non-basic column and
     row has a non-zero reduced cost / dual (the dual is non-degenerate), so
     the face is one point. Basic ones have zero duals, so that is: exactly
-    nrow columns and rows have |dual| <= DUAL_TINY. Then there is nothing to break."""
-    loose = int((np.abs(res.col_dual) <= DUAL_TINY).sum()) + int((np.abs(res.row_dual) <= DUAL_TINY).sum())
+    nrow columns and rows have |dual| <= ZERO. Then there is nothing to break."""
+    loose = int((np.abs(res.col_dual) <= ZERO).sum()) + int((np.abs(res.row_dual) <= ZERO).sum())
     return loose > sp.nrow
 
 
@@ -200,11 +198,11 @@ def _face_tie_break(highs: HighsBackend, model, sp: SparseProgram, res: SolveRes
     import highspy
 
     x, act = res.x, res.row_value
-    col_fix = np.flatnonzero(np.abs(res.col_dual) > DUAL_TINY)
+    col_fix = np.flatnonzero(np.abs(res.col_dual) > ZERO)
     at = np.where(x[col_fix] - sp.col_lb[col_fix] <= sp.col_ub[col_fix] - x[col_fix],
                   sp.col_lb[col_fix], sp.col_ub[col_fix])
     at = np.where(np.isfinite(at), at, x[col_fix])
-    row_fix = np.flatnonzero(np.abs(res.row_dual) > DUAL_TINY)
+    row_fix = np.flatnonzero(np.abs(res.row_dual) > ZERO)
     side = np.where(act[row_fix] - sp.row_lb[row_fix] <= sp.row_ub[row_fix] - act[row_fix],
                     sp.row_lb[row_fix], sp.row_ub[row_fix])
     side = np.where(np.isfinite(side), side, act[row_fix])
@@ -234,7 +232,7 @@ def _face_tie_break(highs: HighsBackend, model, sp: SparseProgram, res: SolveRes
     return y
 
 
-def settle_sites(sp: SparseProgram, x: np.ndarray, tiny: float = 1e-9) -> np.ndarray:
+def settle_sites(sp: SparseProgram, x: np.ndarray, tiny: float = ZERO) -> np.ndarray:
     """Relaxed programs: open[r] >= n[r,t] / M[r,t] exactly (nodes <= tiny
     ignored, as the plan drops them); open < tiny without nodes -> 0."""
     op, site = sp.family("open"), sp.family("site", rows=True)

@@ -14,13 +14,11 @@ from suanli.solver.plan import (
     round_sig,
 )
 from suanli.solver.units import GBPS, HOUR, MS, MWH, TB, TCO2, TFLOPS
+from suanli.tolerances import HOLDS_ABS, HOLDS_REL
 
 PFLOP = 1e15
 from suanli.compiler.ir import Metric
 from suanli.diagnostics import NO_SPAN
-
-ABS_TOL = 1e-6
-REL_TOL = 1e-9
 
 
 def _metric(kind: str, **kw) -> Metric:
@@ -182,7 +180,7 @@ def _links(program: Program, ev: Evaluator) -> list[LinkPlan]:
 def tolerance(*values: Optional[float]) -> float:
     """1e-6 absolute (in the reported unit) + 1e-9 relative."""
     mag = max((abs(v) for v in values if v is not None), default=0.0)
-    return ABS_TOL + REL_TOL * mag
+    return HOLDS_ABS + HOLDS_REL * mag
 
 
 def statement_result(ev: Evaluator, st: Statement) -> StatementResult:
@@ -230,7 +228,7 @@ def row_holds(ev: Evaluator, st: Statement, row) -> bool:
     v = row.expr.constant + sum(terms)
     mag = sum(abs(t) for t in terms) + abs(row.expr.constant)
     mag = max(mag, abs(row.lower or 0.0), abs(row.upper or 0.0))
-    tol = ABS_TOL * (st.dimension.unit_scale or 1.0) + REL_TOL * mag
+    tol = HOLDS_ABS * (st.dimension.unit_scale or 1.0) + HOLDS_REL * mag
     if row.lower is not None and v < row.lower - tol:
         return False
     return not (row.upper is not None and v > row.upper + tol)

@@ -26,6 +26,7 @@ from suanli.solver.report import build_plan
 from suanli.solver.robust import Stack, robust_objective, stack
 from suanli.solver.verify import verify
 from suanli.solver.watchdog import Deadline, owned_tempdir
+from suanli.tolerances import DEFAULT_GAP, SOLVER_REL
 
 
 @dataclass
@@ -94,7 +95,7 @@ def _report(programs, names, st: Stack, x: np.ndarray, first, config) -> RobustO
     unit = programs[0].objective.dimension.unit_scale
     out.objective = robust_objective([p.objective for p in out.plans], st.objective, st.sp.sense)
     stacked = st.sp.objective_value(x) / unit
-    if out.objective is None or abs(stacked - out.objective) > 1e-6 * max(1.0, abs(stacked)):
+    if out.objective is None or abs(stacked - out.objective) > SOLVER_REL * max(1.0, abs(stacked)):
         out.violations.append(f"internal: the stacked objective {stacked:.9g} disagrees with the "
                               f"{st.objective} of the scenarios' objectives {out.objective}")
     return out
@@ -107,7 +108,7 @@ def explain_stack(programs: list[Program], names: list[str], st: Stack,
     from suanli.solver.highs_backend import HighsBackend
 
     copy, rows, signs = elastic(st.sp)
-    res = HighsBackend().solve(copy, SolveOptions(time_limit=time_limit, gap=1e-6))
+    res = HighsBackend().solve(copy, SolveOptions(time_limit=time_limit, gap=DEFAULT_GAP))
     if not res.status.has_solution:
         return [Infeasibility(constraint="(unknown)", shortfall=0.0, unit="",
                               message=f"no explanation found: the solver says {res.status.value}")]

@@ -16,8 +16,7 @@ from suanli.compiler.ir import Program
 from suanli.solver.plan import ShadowPrice
 from suanli.solver.sparse import SparseProgram
 from suanli.solver.units import GBPS, MW, row_unit
-
-REL_TINY = 1e-9
+from suanli.tolerances import ZERO
 
 
 def shadow_prices(program: Program, sp: SparseProgram, row_dual: np.ndarray,
@@ -35,7 +34,7 @@ def shadow_prices(program: Program, sp: SparseProgram, row_dual: np.ndarray,
             if not np.isfinite(value) or value == 0:
                 continue
             item = handler(program, fam, k, value, obj_unit)
-            if item is not None and abs(item.value) > REL_TINY * max(1.0, abs(item.value)):
+            if item is not None and abs(item.value) > ZERO * max(1.0, abs(item.value)):
                 out.append(item)
     out.extend(_per_region_caps(program, sp, col_dual * per_obj, x, obj_unit))
     return sorted(out, key=lambda s: s.constraint)
@@ -89,7 +88,7 @@ def _per_region_caps(program, sp: SparseProgram, col_dual: np.ndarray, x: np.nda
     for i, (r, t) in enumerate(zip(n.keys["r"], n.keys["t"])):
         nt = program.node_types[t]
         ub = sp.col_ub[n.start + i]
-        if nt.max_per_region is None or not np.isfinite(ub) or x[n.start + i] < ub - 1e-9:
+        if nt.max_per_region is None or not np.isfinite(ub) or x[n.start + i] < ub - ZERO:
             continue
         v = float(col_dual[n.start + i])
         if v == 0 or not np.isfinite(v):

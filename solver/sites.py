@@ -19,6 +19,7 @@ import numpy as np
 from suanli.solver.backups import backup_storage
 from suanli.solver.columns import Columns
 from suanli.solver.index import Index
+from suanli.tolerances import SAME_REL
 
 BIG_MIN = 1e6
 
@@ -44,7 +45,7 @@ def site_rows(rb, ix: Index, c: Columns, sense: str, obj, notes: list[str], tigh
 
 def _cap_bound(ix: Index, c: Columns) -> np.ndarray:
     per_power = ix.pue[c.n_r] * ix.t_power[c.n_t]
-    by_power = np.floor(ix.power_cap[c.n_r] / per_power * (1 + 1e-9))
+    by_power = np.floor(ix.power_cap[c.n_r] / per_power * (1 + SAME_REL))
     return np.minimum.reduce([ix.t_max_per_region[c.n_t], ix.max_nodes[c.n_r], by_power])
 
 

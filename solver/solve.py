@@ -27,13 +27,14 @@ from suanli.solver.strengthen import with_site_use
 from suanli.solver.verify import verify
 from suanli.solver.watchdog import Deadline, owned_tempdir
 from suanli.stopwatch import SILENT, Stopwatch
+from suanli.tolerances import DEFAULT_GAP, SAME_REL, SOLVER_REL
 
 
 @dataclass
 class SolveConfig:
     solver: str = "highs"
     time_limit: Optional[float] = None
-    gap: float = 1e-6
+    gap: float = DEFAULT_GAP
     threads: int = 1
     relax: bool = False
     write_lp: Optional[str] = None
@@ -154,7 +155,7 @@ def first_mip_solve(backend, program: Program, mip: SparseProgram, opts, config:
     return first
 
 
-def _trustworthy(sp: SparseProgram, res: SolveResult, lp_bound: Optional[float], rel: float = 1e-6) -> bool:
+def _trustworthy(sp: SparseProgram, res: SolveResult, lp_bound: Optional[float], rel: float = SOLVER_REL) -> bool:
     """The answer's point satisfies the program, its objective is what the solver
     says, and it does not beat the LP relaxation's bound."""
     recomputed = float(sp.cost @ res.x + sp.offset)
@@ -168,7 +169,7 @@ def _trustworthy(sp: SparseProgram, res: SolveResult, lp_bound: Optional[float],
     return _satisfies(sp, res.x, rel)
 
 
-def _satisfies(sp: SparseProgram, x: np.ndarray, rel: float = 1e-6) -> bool:
+def _satisfies(sp: SparseProgram, x: np.ndarray, rel: float = SOLVER_REL) -> bool:
     """x within the rows, bounds and integrality (scaled units, 1e-6 relative)."""
     act = sp.activity(x)
     slack_lo = np.where(np.isfinite(sp.row_lb), act - sp.row_lb, 0.0)
@@ -189,7 +190,7 @@ def _best_bound(sp: SparseProgram, *bounds) -> Optional[float]:
     return max(ok) if sp.sense == "minimize" else min(ok)
 
 
-def _no_worse(sp: SparseProgram, value: float, reference: float, rel: float = 1e-9) -> bool:
+def _no_worse(sp: SparseProgram, value: float, reference: float, rel: float = SAME_REL) -> bool:
     slack = rel * max(1.0, abs(reference))
     return value <= reference + slack if sp.sense == "minimize" else value >= reference - slack
 
@@ -235,7 +236,7 @@ def _report(program, sp, x, first: SolveResult, shadow, config) -> Outcome:
 
 def _objective_check(program: Program, sp: SparseProgram, x: np.ndarray, plan: Plan) -> list[str]:
     lp = sp.objective_value(x) / program.objective.dimension.unit_scale
-    if plan.objective is None or abs(lp - plan.objective) > 1e-6 * max(1.0, abs(lp)):
+    if plan.objective is None or abs(lp - plan.objective) > SOLVER_REL * max(1.0, abs(lp)):
         return [f"internal: the LP objective {lp:.9g} disagrees with the plan's {plan.objective}"]
     return []
 

@@ -20,6 +20,7 @@ from suanli.solver.year_shadow import shadow_lp_years, year_shadow_prices
 from suanli.solver.year_report import build_year_plan, decisions
 from suanli.solver.year_verify import verify_years
 from suanli.stopwatch import SILENT, Stopwatch
+from suanli.tolerances import SOLVER_REL, ZERO
 
 
 def solve_years(program: Program, config, watch: Stopwatch = SILENT):
@@ -82,7 +83,7 @@ def _open_where_nodes(sp, x: np.ndarray) -> np.ndarray:
     for fam in sp.families("site"):
         n = x[fam.meta["n_col"]]
         if sp.relaxed:  # open >= n / M exactly (postsolve.settle_sites), nodes <= 1e-9 ignored
-            np.maximum.at(x, fam.meta["open_col"], np.where(n > 1e-9, n / fam.meta["M"], 0.0))
+            np.maximum.at(x, fam.meta["open_col"], np.where(n > ZERO, n / fam.meta["M"], 0.0))
         else:
             x[fam.meta["open_col"][n > 0.5]] = 1.0
     for fam in sp.families("stay_open"):  # in year order: opening earlier keeps it open after
@@ -93,7 +94,7 @@ def _open_where_nodes(sp, x: np.ndarray) -> np.ndarray:
 
 def _objective_check(program: Program, sp, x, plan) -> list[str]:
     lp = sp.objective_value(x) / program.objective.dimension.unit_scale
-    if plan.objective is None or abs(lp - plan.objective) > 1e-6 * max(1.0, abs(lp)):
+    if plan.objective is None or abs(lp - plan.objective) > SOLVER_REL * max(1.0, abs(lp)):
         return [f"internal: the LP objective {lp:.9g} disagrees with the plan's {plan.objective}"]
     return []
 

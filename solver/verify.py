@@ -39,16 +39,16 @@ from suanli.solver.report import main_placement, row_holds, state_open
 from suanli.solver.verify_s9 import backup_need, check_backups, check_memory
 from suanli.solver.units import GBPS, HOUR, MW, MWH, TB, TFLOPS
 from suanli.solver.verify_reported import reported_numbers
-
-ABS, REL = 1e-6, 1e-9
+from suanli.status import has_solution
+from suanli.tolerances import HOLDS_ABS, HOLDS_REL
 
 
 def _le(lhs: float, rhs: float, unit: float) -> bool:
-    return lhs <= rhs + ABS * unit + REL * (abs(lhs) + abs(rhs))
+    return lhs <= rhs + HOLDS_ABS * unit + HOLDS_REL * (abs(lhs) + abs(rhs))
 
 
 def _close(a: float, b: float, unit: float = 1.0) -> bool:
-    return abs(a - b) <= ABS * unit + REL * max(abs(a), abs(b))
+    return abs(a - b) <= HOLDS_ABS * unit + HOLDS_REL * max(abs(a), abs(b))
 
 
 def verify(program: Program, plan: Plan) -> list[str]:
@@ -56,7 +56,7 @@ def verify(program: Program, plan: Plan) -> list[str]:
     if program.years is not None:  # a multi-year build-out: year_verify.py
         from suanli.solver.year_verify import verify_years
         return verify_years(program, plan)
-    if plan.status not in ("optimal", "feasible"):
+    if not has_solution(plan.status):
         return [f"the plan has status {plan.status}: there is nothing to verify"]
     out = _check_names(program, plan)
     if out:
@@ -99,11 +99,11 @@ def _nodes(program, plan, state, ev):
     out = []
     for (r, t), v in sorted(state.nodes.items()):
         nt = program.node_type(t)
-        if v < -ABS:
+        if v < -HOLDS_ABS:
             out.append(f"negative node count {v} of {t} in {r}")
-        if not plan.relaxed and abs(v - round(v)) > ABS:
+        if not plan.relaxed and abs(v - round(v)) > HOLDS_ABS:
             out.append(f"node count {v} of {t} in {r} is not an integer")
-        if v > ABS and r not in nt.regions:
+        if v > HOLDS_ABS and r not in nt.regions:
             out.append(f"{t} may not be built in {r} but the plan has {v}")
         if nt.max_per_region is not None and not _le(v, nt.max_per_region, 1.0):
             out.append(f"{v} nodes of {t} in {r} exceed max_per_region {nt.max_per_region}")
@@ -118,11 +118,11 @@ def _services(program, plan, state, ev):
         if not _close(total, 1.0):
             out.append(f"demand {svc.name} is served {total:.9g} of the way (must be exactly 1)")
         for r, v in sorted(fr.items()):
-            if v < -ABS:
+            if v < -HOLDS_ABS:
                 out.append(f"demand {svc.name} has a negative fraction {v} in {r}")
-            if r not in svc.allowed_regions and abs(v) > ABS:
+            if r not in svc.allowed_regions and abs(v) > HOLDS_ABS:
                 out.append(f"demand {svc.name} is served in {r}, which is not an allowed region")
-        used = [r for r, v in fr.items() if abs(v) > ABS]
+        used = [r for r, v in fr.items() if abs(v) > HOLDS_ABS]
         if not svc.split and not plan.relaxed and (len(used) != 1 or not _close(fr[used[0]], 1.0)):
             out.append(f"demand {svc.name} has split = false but is served in {sorted(used)}")
     return out
@@ -143,9 +143,9 @@ def _jobs(program, plan, state, ev):
             if (r, t) in seen:
                 out.append(f"job {job.name} lists its placement on {t} in {r} twice")
             seen.add((r, t))
-            if frac < -ABS or frac > 1 + ABS:
+            if frac < -HOLDS_ABS or frac > 1 + HOLDS_ABS:
                 out.append(f"job {job.name} has fraction {frac} on {t} in {r}, outside [0, 1]")
-            elif not plan.relaxed and abs(frac - round(frac)) > ABS:
+            elif not plan.relaxed and abs(frac - round(frac)) > HOLDS_ABS:
                 out.append(f"job {job.name} has fraction {frac} on {t} in {r}, but the plan is not "
                            "relaxed: a job runs whole in one region on one node type")
             opt = next((o for o in job.options if o.node_type == t), None)
@@ -239,11 +239,11 @@ def _sites(program, plan, state, ev):
         if reg.site_cost <= 0:
             continue
         v = float(state.open.get(reg.name, 0.0))
-        if v < -ABS or v > 1 + ABS:
+        if v < -HOLDS_ABS or v > 1 + HOLDS_ABS:
             out.append(f"{reg.name} has open fraction {v}, outside [0, 1]")
-        elif not plan.relaxed and abs(v - round(v)) > ABS:
+        elif not plan.relaxed and abs(v - round(v)) > HOLDS_ABS:
             out.append(f"{reg.name} has open fraction {v}, but the plan is not relaxed: a site is open or not")
-        if ev.n[i].sum() > ABS and not v > 0:
+        if ev.n[i].sum() > HOLDS_ABS and not v > 0:
             out.append(f"{reg.name} has nodes but its site is not open (site_cost {reg.site_cost:.9g})")
     for preg in plan.regions:
         # "open where nodes stand" = a non-zero count in the plan, as report.py writes it

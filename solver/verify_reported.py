@@ -15,14 +15,13 @@ from typing import Optional
 from suanli.solver.evaluate import edge_traffic
 from suanli.solver.report import _metric, statement_result
 from suanli.solver.units import GBPS, MWH, TCO2
-
-ABS, REL = 1e-6, 1e-9
+from suanli.tolerances import HOLDS_ABS, HOLDS_REL
 
 
 def _close(a: Optional[float], b: Optional[float]) -> bool:
     if a is None or b is None:
         return a is None and b is None
-    return abs(a - b) <= ABS + REL * max(abs(a), abs(b))
+    return abs(a - b) <= HOLDS_ABS + HOLDS_REL * max(abs(a), abs(b))
 
 
 def reported_numbers(program, plan, state, ev) -> list[str]:

@@ -17,12 +17,11 @@ from __future__ import annotations
 import heapq
 
 from suanli.solver.units import TB
-
-ABS, REL = 1e-6, 1e-9
+from suanli.tolerances import HOLDS_ABS, HOLDS_REL
 
 
 def _le(lhs: float, rhs: float, unit: float) -> bool:
-    return lhs <= rhs + ABS * unit + REL * (abs(lhs) + abs(rhs))
+    return lhs <= rhs + HOLDS_ABS * unit + HOLDS_REL * (abs(lhs) + abs(rhs))
 
 
 def backup_need(program, state) -> dict[str, float]:
@@ -49,7 +48,7 @@ def check_memory(program, plan, state, ev) -> list[str]:
         if preg.memory_tb is None:
             continue
         want = float((ev.n[ev.ix.region_ix[preg.name]] * ev.ix.t_memory).sum()) / TB
-        if abs(preg.memory_tb - want) > ABS + REL * max(abs(want), abs(preg.memory_tb)):
+        if abs(preg.memory_tb - want) > HOLDS_ABS + HOLDS_REL * max(abs(want), abs(preg.memory_tb)):
             out.append(f"region {preg.name}: memory_tb is {preg.memory_tb}, recomputed {want:.9g}")
     return out
 
@@ -62,7 +61,7 @@ def check_backups(program, plan, state, ev) -> list[str]:
         copies = state.backups.get(svc.name, {})
         if svc.backups <= 0:
             out += [f"demand {svc.name} has no backups but the plan holds one in {r}"
-                    for r, z in sorted(copies.items()) if z > ABS]
+                    for r, z in sorted(copies.items()) if z > HOLDS_ABS]
             continue
         out += _count_and_place(svc, copies, plan.relaxed, regions)
         out += _separation(svc, copies, state.served.get(svc.name, {}), program, latencies)
@@ -72,14 +71,14 @@ def check_backups(program, plan, state, ev) -> list[str]:
 def _count_and_place(svc, copies, relaxed: bool, regions) -> list[str]:
     out = []
     total = sum(copies.values())
-    if abs(total - svc.backups) > ABS:
+    if abs(total - svc.backups) > HOLDS_ABS:
         out.append(f"demand {svc.name} holds {total:.9g} backups; backups = {svc.backups}")
     for r, z in sorted(copies.items()):
         if r not in regions:
             out.append(f"demand {svc.name} has a backup in unknown region {r!r}")
-        elif svc.residency is not None and r not in svc.residency and z > ABS:
+        elif svc.residency is not None and r not in svc.residency and z > HOLDS_ABS:
             out.append(f"demand {svc.name} has a backup in {r}, outside its residency")
-        if z < -ABS or z > 1 + ABS or (not relaxed and abs(z - round(z)) > ABS):
+        if z < -HOLDS_ABS or z > 1 + HOLDS_ABS or (not relaxed and abs(z - round(z)) > HOLDS_ABS):
             out.append(f"demand {svc.name} has backup fraction {z} in {r}")
     return out
 
@@ -88,14 +87,14 @@ def _separation(svc, copies, served, program, latencies: dict) -> list[str]:
     out = []
     sep = svc.backup_separation
     for r, x in sorted(served.items()):
-        if x <= ABS:
+        if x <= HOLDS_ABS:
             continue
         if r not in latencies:
             latencies[r] = latencies_from(r, program.links)
         lat = latencies[r]
         for b, z in sorted(copies.items()):
-            near = b in lat and lat[b] < sep and not abs(lat[b] - sep) <= REL * sep
-            if near and x + z > 1 + ABS:
+            near = b in lat and lat[b] < sep and not abs(lat[b] - sep) <= HOLDS_REL * sep
+            if near and x + z > 1 + HOLDS_ABS:
                 out.append(f"demand {svc.name}: backup in {b} is {lat[b] * 1000:.9g} ms from {r}, where it is "
                            f"served; backup_separation is {sep * 1000:.9g} ms")
     return out

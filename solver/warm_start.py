@@ -17,12 +17,13 @@ import numpy as np
 
 from suanli.compiler.ir import Program
 from suanli.solver.sparse import SparseProgram
+from suanli.status import has_solution
 
 
 def fixings(program: Program, sp: SparseProgram, plan: dict) -> Optional[dict[int, float]]:
     """Column -> value for the base plan's sites and placements; None when
     the plan has none to offer (no plan, or a relaxed one)."""
-    if plan.get("relaxed") or plan.get("status") not in ("optimal", "feasible"):
+    if plan.get("relaxed") or not has_solution(plan.get("status")):
         return None
     region = {r.name: i for i, r in enumerate(program.regions)}
     ntype = {t.name: i for i, t in enumerate(program.node_types)}

@@ -14,6 +14,7 @@ from suanli.solver.report import _metric, build_plan, statement_result
 from suanli.solver.units import HOUR, MWH, TCO2
 from suanli.solver.year_costs import Builds, evaluators
 from suanli.solver.years import YearLayout
+from suanli.tolerances import ZERO
 
 
 class _YearView:
@@ -35,7 +36,7 @@ def decisions(layout: YearLayout, x: np.ndarray, relaxed: bool):
         states.append(state_from_solution(block.program, _YearView(block.families, relaxed), x))
         bv = x[layout.b(k)]
         built: Builds = {}
-        for i in np.flatnonzero(bv > 1e-9).tolist():
+        for i in np.flatnonzero(bv > ZERO).tolist():
             value = float(bv[i]) if relaxed else int(round(bv[i]))
             built[(regions[layout.n_r[i]], types[layout.n_t[i]])] = value
         builds.append(built)

@@ -17,8 +17,9 @@ from suanli.compiler.ir import Program
 from suanli.solver.backend import Status
 from suanli.solver.plan import ShadowPrice
 from suanli.solver.postsolve import _fixed, _lp_options
-from suanli.solver.shadow import _HANDLERS, REL_TINY
+from suanli.solver.shadow import _HANDLERS
 from suanli.solver.sparse import SparseProgram
+from suanli.tolerances import ZERO
 
 
 def shadow_lp_years(sp: SparseProgram, x: np.ndarray, options):
@@ -47,7 +48,7 @@ def year_shadow_prices(program: Program, sp: SparseProgram, row_dual: Optional[n
         prog = program if year is None else program.years.programs[year - program.years.first]
         for k in np.flatnonzero(np.isfinite(si[fam.start:fam.stop]) & (si[fam.start:fam.stop] != 0)):
             item = handler(prog, fam, int(k), float(si[fam.start + k]), obj_unit)
-            if item is None or abs(item.value) <= REL_TINY * max(1.0, abs(item.value)):
+            if item is None or abs(item.value) <= ZERO * max(1.0, abs(item.value)):
                 continue
             out.append(item if year is None else _in_year(item, year))
     return sorted(out, key=lambda s: s.constraint)

@@ -23,13 +23,14 @@ from suanli.solver.plan import Cost, Plan
 from suanli.solver.report import _metric, row_holds
 from suanli.solver.units import MWH, TCO2
 from suanli.solver.year_costs import evaluators, lifetimes
+from suanli.status import has_solution
 
 YEAR_CHECKS = (V._nodes, V._services, V._jobs, V._compute, V._storage, V._caps, V._sites,
                V._bandwidth, V._summaries, V.check_memory, V.check_backups)
 
 
 def verify_years(program: Program, plan: Plan) -> list[str]:
-    if plan.status not in ("optimal", "feasible"):
+    if not has_solution(plan.status):
         return [f"the plan has status {plan.status}: there is nothing to verify"]
     axis = program.years
     got = [e.year for e in plan.years or []]

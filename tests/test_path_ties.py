@@ -16,7 +16,8 @@ from clirun import suanli
 from suanli.compiler import fast_paths
 from suanli.compiler.compute_paths import compute_paths, table_from_exact
 from suanli.compiler.fast_paths import fast_table
-from suanli.compiler.path_ties import PATH_TIE_REL_TOL, ties_with_least, within_limit_bound
+from suanli.compiler.path_ties import ties_with_least, within_limit_bound
+from suanli.tolerances import PATH_TIE_REL
 
 MS = Fraction(1, 1000)
 
@@ -43,7 +44,7 @@ def _route(links, origin="o", dest="z"):
 
 
 def test_the_tolerance_is_the_contracts():
-    assert PATH_TIE_REL_TOL == Fraction(1, 10**9)
+    assert PATH_TIE_REL == Fraction(1, 10**9)
     assert ties_with_least(Fraction("1.000000001"), 1) and not ties_with_least(Fraction("1.0000000011"), 1)
     assert ties_with_least(0, 0) and not ties_with_least(Fraction(1, 10**20), 0)
 

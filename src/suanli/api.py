@@ -20,12 +20,13 @@ from typing import Optional, Sequence, Union
 
 from suanli.diagnostics import CompileError, Diagnostic
 from suanli.errors import Explanation, Infeasible, NoPlan
+from suanli.status import has_solution
 from suanli.stopwatch import SILENT, Stopwatch
+from suanli.tolerances import DEFAULT_GAP
 
 SpecLike = Union[str, os.PathLike]
 TEXT_NAME = "<spec>"  # how spec text is named in diagnostics and in plan.spec
 SOLVERS = ("highs", "cbc")
-DEFAULT_GAP = 1e-6
 
 __all__ = ["solve", "check", "verify", "explain", "diff", "report_html", "load", "read_plan", "is_plan_file",
            "SpecFile", "Violation"]
@@ -186,7 +187,7 @@ def checked_plan(outcome):
     plan = outcome.plan
     if plan.status == "infeasible":
         raise Infeasible(plan)
-    if plan.status not in ("optimal", "feasible"):
+    if not has_solution(plan.status):
         raise NoPlan(f"no plan: {plan.message}", plan.status, plan)
     if outcome.violations:
         bad = plan.model_copy(update={
@@ -222,6 +223,7 @@ def explain(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequen
     """Why `spec` is infeasible: an Explanation (a list of shortfalls in spec
     units, empty and `.feasible` when the spec has a plan). Raises NoPlan when
     the solver cannot decide (time limit, unbounded, failure), CompileError."""
+    from suanli.solver.backend import Status
     from suanli.solver.explain import explain_program
 
     from suanli.compiler.ir import Program
@@ -232,7 +234,7 @@ def explain(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequen
         spec, scenario=scenario, overrides=overrides, max_bytes=max_bytes, base=base)
     status, items = explain_program(program, time_limit)
     explanation = Explanation(status.value, items)
-    if status.value not in ("infeasible", "optimal", "feasible"):
+    if status is not Status.INFEASIBLE and not status.has_solution:
         raise NoPlan(f"the solver could not decide feasibility ({status.value})", status.value)
     return explanation
 

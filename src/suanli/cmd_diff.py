@@ -19,6 +19,7 @@ import sys
 from suanli.cli_args import add_compile_options, add_solve_options
 from suanli.exitcodes import CommandError, ExitCode
 from suanli.formats import DIFF_FORMATS, ROBUST_DIFF_FORMATS
+from suanli.tolerances import ZERO
 
 
 def add_arguments(parser) -> None:
@@ -79,7 +80,7 @@ def _diff_robust(args, limit) -> int:
     diff = robust_diff.diff_robust(old, new)
     emit(ROBUST_DIFF_FORMATS[default_format(args.format, args.output)](diff), args.output)
     before, after = old.cost.total, new.cost.total
-    if limit is not None and before is not None and after is not None and after > before * (1 + limit) + 1e-9:
+    if limit is not None and before is not None and after is not None and after > before * (1 + limit) + ZERO:
         print(f"suanli: the mean total cost rose by more than {limit:.2%}", file=sys.stderr)
         return ExitCode.ASSERT
     return ExitCode.OK

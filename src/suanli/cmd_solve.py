@@ -21,6 +21,7 @@ import sys
 from suanli.cli_args import add_compile_options, seconds
 from suanli.exitcodes import CommandError, ExitCode
 from suanli.formats import PLAN_FORMATS
+from suanli.tolerances import DEFAULT_GAP
 
 
 def add_arguments(parser) -> None:
@@ -29,7 +30,7 @@ def add_arguments(parser) -> None:
                         help="MILP backend (default highs)")
     parser.add_argument("--time-limit", type=seconds, default=None, metavar="S",
                         help="wall-clock limit in seconds; the best plan found is reported as feasible")
-    parser.add_argument("--gap", type=float, default=1e-6, metavar="REL",
+    parser.add_argument("--gap", type=float, default=DEFAULT_GAP, metavar="REL",
                         help="relative MIP gap at which a plan counts as optimal (default 1e-6)")
     parser.add_argument("--threads", type=int, default=1, metavar="N",
                         help="solver threads (default 1: deterministic)")

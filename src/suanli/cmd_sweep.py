@@ -21,6 +21,7 @@ import sys
 
 from suanli.exitcodes import CommandError, ExitCode
 from suanli.formats import SWEEP_FORMATS
+from suanli.tolerances import DEFAULT_GAP
 
 
 def add_arguments(parser) -> None:
@@ -39,7 +40,7 @@ def add_arguments(parser) -> None:
                         help="send the cases to a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs suanli[dask])")
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs", help="MILP backend (default highs)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S", help="limit per case, in seconds")
-    parser.add_argument("--gap", type=float, default=1e-6, metavar="REL", help="relative MIP gap (default 1e-6)")
+    parser.add_argument("--gap", type=float, default=DEFAULT_GAP, metavar="REL", help="relative MIP gap (default 1e-6)")
     parser.add_argument("--relax", action="store_true", help="solve each case's LP relaxation")
     parser.add_argument("--no-tie-break", dest="tie_break", action="store_false",
                         help="skip the tie-breaking solve (faster; equal-cost plans may vary)")

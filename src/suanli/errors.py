@@ -5,7 +5,7 @@ act on it: `CompileError.diagnostics`, `Infeasible.explanation` (shortfalls
 in spec units), `NoPlan.plan` / `.status` / `.violations`. A plan whose
 mandatory asserts fail is not an error: `plan.asserts_hold` says so (the CLI
 exits 1 for it). Like diagnostics.py, this imports nothing else of suanli's
-but that data module, so every layer can raise these.
+but the data modules diagnostics.py and status.py, so every layer can raise these.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Optional, Sequence
 
 from suanli.diagnostics import CompileError, SuanliError
+from suanli.status import has_solution
 
 __all__ = ["SuanliError", "CompileError", "InvalidPlan", "Infeasible", "NoPlan", "Explanation"]
 
@@ -32,7 +33,7 @@ class Explanation(list):
 
     @property
     def feasible(self) -> bool:
-        return self.status in ("optimal", "feasible")
+        return has_solution(self.status)
 
     def __str__(self) -> str:
         if self.feasible:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import math
 
+from suanli.tolerances import ZERO
+
 
 def round_sig(v: float) -> float | int:
     if isinstance(v, bool) or isinstance(v, int):
         return v
     if not math.isfinite(v):
         raise ValueError(f"non-finite number {v} in a plan")
-    if abs(v) < 1e-9:
+    if abs(v) < ZERO:
         return 0.0
     return float(f"{v:.12g}")
 

@@ -19,6 +19,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional
 
+from suanli.status import has_solution
+from suanli.tolerances import DEFAULT_GAP
+
 # exit codes by how bad they are: the sweep exits with the worst case's code
 SEVERITY = (70, 2, 4, 3, 1, 0)
 COST_PARTS = ("total", "site", "capex", "opex", "energy", "network", "carbon")
@@ -47,7 +50,7 @@ class CaseOptions:
 
     solver: str = "highs"
     time_limit: Optional[float] = None
-    gap: float = 1e-6
+    gap: float = DEFAULT_GAP
     relax: bool = False
     tie_break: bool = True
     max_bytes: Optional[int] = None
@@ -128,7 +131,7 @@ def classify(outcome) -> tuple:
     if plan.status == "infeasible":
         why = "; ".join(item.message for item in plan.infeasibility[:3])
         return plan, 3, plan.message + (f": {why}" if why else "")
-    if plan.status not in ("optimal", "feasible"):
+    if not has_solution(plan.status):
         return plan, 4, plan.message or plan.status
     if outcome.violations:
         bad = plan.model_copy(update={"status": "error", "objective": None})
@@ -140,7 +143,7 @@ def classify(outcome) -> tuple:
 
 
 def plan_row(case: Case, plan, code: int, message: str) -> dict:
-    has_plan = plan.status in ("optimal", "feasible")
+    has_plan = has_solution(plan.status)
     row = _failed_row(case, plan.status, code, message)
     row["objective_unit"] = plan.objective_unit
     row["currency"] = plan.currency

@@ -10,6 +10,7 @@ from typing import Optional
 from suanli.formats.cells import table
 from suanli.plan_diff.model import PlanDiff, ValueChange
 from suanli.rounding import num
+from suanli.status import has_solution
 
 
 def signed(v: Optional[float]) -> str:
@@ -153,7 +154,7 @@ def render_diff(d: PlanDiff, md: bool) -> str:
         out += [("> " if md else "") + d.budget.message, ""]
     for side, label in (("old", "before"), ("new", "after")):
         plan = getattr(d, side)
-        if plan.status not in ("optimal", "feasible"):
+        if not has_solution(plan.status):
             why = plan.infeasibility or ([plan.message] if plan.message else [])
             head = f"no plan {label} the change ({plan.status})"
             out += [("> **" + head + "**" if md else head) + (":" if why else "")]
@@ -170,7 +171,7 @@ def render_diff(d: PlanDiff, md: bool) -> str:
             out += ["</details>", ""]
         else:
             out += table(f"{title} ({summary})", headers, rows, md=False)
-    both = all(getattr(d, s).status in ("optimal", "feasible") for s in ("old", "new"))
+    both = all(has_solution(getattr(d, s).status) for s in ("old", "new"))
     if d.changed and both:
         rest = _unchanged(d, {t for t, *_ in found})
         if rest:

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from suanli.formats.cells import bound_text
 from suanli.rounding import num
+from suanli.status import has_solution
 
 if TYPE_CHECKING:  # no solver import at run time: `check` renders diagnostics with this module
     from suanli.solver.plan import Plan
 
-SOLVED = ("optimal", "feasible")
 RULES = {
     "suanli/assert": ("error", "A mandatory assert fails on the solved plan"),
     "suanli/advisory-assert": ("warning", "An advisory assert fails (reported, never fails the run)"),
@@ -81,7 +81,7 @@ def plan_findings(plan: Plan, budget=None) -> list[Finding]:
         if not plan.infeasibility:
             out.append(Finding("suanli/infeasible", "error", "infeasible", plan.message or "infeasible",
                                **_at(None, spec)))
-    elif plan.status not in SOLVED:
+    elif not has_solution(plan.status):
         out.append(Finding("suanli/no-plan", "error", f"no plan ({plan.status})",
                            plan.message or f"no plan: {plan.status}", **_at(None, spec)))
     for a in plan.asserts:
@@ -134,7 +134,7 @@ def plan_summary(plan: Plan, budget=None) -> str:
     if plan.carbon_tco2 is not None:
         head += f", carbon {num(plan.carbon_tco2)} tCO2"
     parts = [head]
-    if plan.status in SOLVED:
+    if has_solution(plan.status):
         failed = [a for a in plan.asserts if a.passed is False]
         parts.append(f"{len(plan.requires)} require(s) hold; "
                      f"{len(plan.asserts) - len(failed)} of {len(plan.asserts)} assert(s) pass"

@@ -6,10 +6,11 @@ Diagnostics: a testsuite per file checked, a testcase per diagnostic.
 
 from __future__ import annotations
 
-from suanli.formats.findings import SOLVED, parse_location, plan_summary, statement_text
+from suanli.formats.findings import parse_location, plan_summary, statement_text
 from suanli.formats.junit_xml import Suite, junit_xml
 from suanli.formats.outputs import DiagnosticOutput, PlanOutput
 from suanli.rounding import num
+from suanli.status import has_solution
 
 
 def plan(out: PlanOutput) -> str:
@@ -47,7 +48,7 @@ def _status_cases(suite: Suite, plan) -> None:
             p, ln, _ = parse_location(item.location)
             suite.case("suanli.infeasibility", item.constraint, p or plan.spec, ln).fail(
                 "infeasible", item.message)
-    elif plan.status not in SOLVED:
+    elif not has_solution(plan.status):
         status_case.error(plan.status, plan.message or f"no plan: {plan.status}")
     else:
         status_case.out(plan_summary(plan))

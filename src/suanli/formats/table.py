@@ -9,6 +9,7 @@ nothing on stdout, the rustc-style diagnostics on stderr. `explain --format text
 from __future__ import annotations
 
 from suanli.formats.outputs import DiagnosticOutput, DiffOutput, ExplainOutput, PlanOutput
+from suanli.status import has_solution
 
 
 def plan(out: PlanOutput) -> str:
@@ -40,7 +41,7 @@ def explanation(out: ExplainOutput) -> str:
         return "".join([f"{out.spec} is infeasible; relaxing these (least total slack) would make it feasible:\n"]
                        + [f"  - {i.message}" + (f"  [{i.location}]" if i.location and i.location not in i.message
                                                 else "") + "\n" for i in out.items])
-    if out.status in ("optimal", "feasible"):
+    if has_solution(out.status):
         return f"{out.spec} is feasible: nothing to explain\n"
     return f"{out.spec}: the solver could not decide feasibility ({out.status})\n"
 
@@ -52,6 +53,6 @@ def _robust_explanation(out: ExplainOutput) -> str:
                        + [f"  scenario {name} is infeasible even on its own\n" for name in out.infeasible_alone]
                        + ["relaxing these (least total slack) would make the robust plan feasible:\n"]
                        + [f"  - {i.message}\n" for i in out.items])
-    if out.status in ("optimal", "feasible"):
+    if has_solution(out.status):
         return f"{out.spec}: one build serves every scenario of {names}: nothing to explain\n"
     return f"{out.spec}: the solver could not decide feasibility ({out.status})\n"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from suanli.plan_diff.model import COST_PARTS, REL_TOL, Budget, has_plan, same, value_change
+from suanli.plan_diff.model import COST_PARTS, Budget, has_plan, same, value_change
 from suanli.rounding import num, round_sig
 from suanli.solver.plan import Plan
+from suanli.tolerances import SAME_REL
 
 
 def parse_increase(text: str) -> float:
@@ -54,7 +55,7 @@ def check_budget(old: Plan, new: Plan, max_increase: Optional[float]) -> Budget:
         return Budget(max_increase=max_increase, increase=None, exceeded=exceeded, rose=rose,
                       message=f"{change}: from nothing{limit}" + (f"; parts that rose: {parts}" if rose else ""))
     increase = round_sig((b - a) / a)
-    exceeded = max_increase is not None and increase > max_increase * (1 + REL_TOL) + REL_TOL
+    exceeded = max_increase is not None and increase > max_increase * (1 + SAME_REL) + SAME_REL
     verdict = ""
     if max_increase is not None:
         verdict = (f", more than the {pct(100 * max_increase)} allowed" if exceeded

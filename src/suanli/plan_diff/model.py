@@ -12,11 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from suanli.rounding import round_sig
 from suanli.solver.plan import Plan, PlanStatus
+from suanli.status import has_solution
+from suanli.tolerances import SAME_REL
 
 COST_PARTS = ("site", "capex", "opex", "energy", "network", "carbon")
 METRICS = (("energy_mwh", "energy", "MWh"), ("renewable_energy_mwh", "renewable energy", "MWh"),
            ("carbon_tco2", "carbon", "tCO2"))
-REL_TOL = 1e-9
 DIFF_VERSION = 1
 
 
@@ -122,11 +123,10 @@ class PlanDiff(_M):
     years: Optional[list[YearChange]] = Field(None, exclude_if=lambda v: v is None)  # multi-year plans
 
 
-
 def same(a: Optional[float], b: Optional[float]) -> bool:
     if a is None or b is None:
         return a is None and b is None
-    return abs(a - b) <= REL_TOL * max(1.0, abs(a), abs(b))
+    return abs(a - b) <= SAME_REL * max(1.0, abs(a), abs(b))
 
 
 def value_change(name: str, unit: str, old: Optional[float], new: Optional[float]) -> ValueChange:
@@ -139,5 +139,5 @@ def value_change(name: str, unit: str, old: Optional[float], new: Optional[float
 
 
 def has_plan(plan: Plan) -> bool:
-    return plan.status in ("optimal", "feasible") and plan.cost.total is not None
+    return has_solution(plan.status) and plan.cost.total is not None
 

@@ -6,8 +6,10 @@ import math
 from typing import Optional, Sequence, Union
 
 from suanli.solver.plan import Plan
+from suanli.status import has_solution
 from suanli.testing.perturbations import _diff
 from suanli.testing.solving import SolvedPlan, _in_hypothesis
+from suanli.tolerances import HOLDS_ABS, SAME_REL, ZERO
 
 
 # ====================================================================== assertions
@@ -37,7 +39,7 @@ def check_plan(plan: Plan, *, feasible: Optional[bool] = True, verified: bool = 
     """
     __tracebackhide__ = True  # pytest: show the caller's line, not this function
     failures = _status_failures(plan, feasible)
-    if plan.status in ("optimal", "feasible"):
+    if has_solution(plan.status):
         if verified and isinstance(plan, SolvedPlan):
             failures += [f"the verifier rejects the plan: {v}" for v in plan.violations]
         failures += _statement_failures(plan, requires_hold, asserts_hold, holds)
@@ -48,7 +50,7 @@ def check_plan(plan: Plan, *, feasible: Optional[bool] = True, verified: bool = 
 
 
 def _status_failures(plan: Plan, feasible: Optional[bool]) -> list[str]:
-    has_plan = plan.status in ("optimal", "feasible")
+    has_plan = has_solution(plan.status)
     if feasible is True and not has_plan:
         why = [f"\n      {i.message}" for i in plan.infeasibility]
         return [f"no plan: status {plan.status}" + (f" ({plan.message})" if plan.message else "")
@@ -79,7 +81,7 @@ def _holds(result) -> bool:
     if result.passed is not None:
         return result.passed
     scale = max(1.0, abs(result.bound or 0.0), abs(result.value or 0.0))
-    return result.slack is None or result.slack >= -1e-6 * scale
+    return result.slack is None or result.slack >= -HOLDS_ABS * scale
 
 
 def _broken(result) -> str:
@@ -92,7 +94,7 @@ def _cost_failures(plan: Plan, max_cost, baseline, within_pct) -> list[str]:
     cost, cur, out = plan.cost.total, plan.currency, []
     if cost is None:
         return ["the plan has no cost"] if max_cost is not None or within_pct is not None else []
-    if max_cost is not None and cost > max_cost * (1 + 1e-9):
+    if max_cost is not None and cost > max_cost * (1 + SAME_REL):
         out.append(f"cost {_money(cost, cur)} exceeds max_cost {_money(max_cost, cur)}")
     if within_pct is not None:
         if baseline is None:
@@ -100,7 +102,7 @@ def _cost_failures(plan: Plan, max_cost, baseline, within_pct) -> list[str]:
         base = baseline.cost.total if isinstance(baseline, Plan) else float(baseline)
         if base is None:
             out.append("the baseline plan has no cost")
-        elif abs(cost - base) > within_pct / 100 * abs(base) * (1 + 1e-9) + 1e-9:
+        elif abs(cost - base) > within_pct / 100 * abs(base) * (1 + SAME_REL) + ZERO:
             change = (cost - base) / base * 100 if base else math.inf
             out.append(f"cost {_money(cost, cur)} is {change:+.2f}% from the baseline's "
                        f"{_money(base, cur)}, more than ±{within_pct:g}%")
@@ -128,6 +130,6 @@ def _report(failures: list[str], plan: Plan) -> str:
                          "diff are in the notes below)")
         else:
             lines += [ctx.perturbation.show(), "spec diff (base -> perturbed):", diff.rstrip("\n")]
-    if plan.status in ("optimal", "feasible") and plan.cost.total is not None:
+    if has_solution(plan.status) and plan.cost.total is not None:
         lines.append(f"plan: status {plan.status}, cost {_money(plan.cost.total, plan.currency)}")
     return "\n".join(lines)

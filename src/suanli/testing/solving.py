@@ -12,6 +12,7 @@ from pydantic import PrivateAttr
 from suanli.solver.plan import Cost, Plan
 from suanli.testing.perturbations import Perturbation, _diff
 from suanli.testing.sources import SpecLike, _Source, _base, _source, _spec_arg
+from suanli.tolerances import DEFAULT_GAP
 
 
 # ====================================================================== solving
@@ -49,7 +50,7 @@ class SolvedPlan(Plan):
 
 
 def solve(spec: SpecLike, perturbation: Optional[Perturbation] = None, *, scenario: Optional[str] = None,
-          solver: str = "highs", relax: bool = False, gap: float = 1e-6,
+          solver: str = "highs", relax: bool = False, gap: float = DEFAULT_GAP,
           time_limit: Optional[float] = None, tie_break: bool = True) -> SolvedPlan:
     """Solve `spec` (a path or spec text) under `perturbation`; return the verified plan.
 
