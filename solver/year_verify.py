@@ -24,6 +24,7 @@ from suanli.solver.report import _metric, row_holds
 from suanli.solver.units import MWH, TCO2
 from suanli.solver.year_costs import evaluators, lifetimes
 from suanli.status import has_solution
+from suanli.tolerances import HOLDS_ABS
 
 YEAR_CHECKS = (V._nodes, V._services, V._jobs, V._compute, V._storage, V._caps, V._sites,
                V._bandwidth, V._summaries, V.check_memory, V.check_backups)
@@ -81,9 +82,9 @@ def _installed(program: Program, plan: Plan, builds) -> list[str]:
     avail = dict(zip((t.name for t in program.node_types), axis.available))
     for k, entry in enumerate(plan.years):
         for (r, t), count in builds[k].items():
-            if count < -V.ABS or (not plan.relaxed and abs(count - round(count)) > V.ABS):
+            if count < -HOLDS_ABS or (not plan.relaxed and abs(count - round(count)) > HOLDS_ABS):
                 out.append(f"{entry.year}: builds of {t} in {r} are {count}, not a whole number >= 0")
-            if count > V.ABS and entry.year < avail.get(t, axis.first):
+            if count > HOLDS_ABS and entry.year < avail.get(t, axis.first):
                 out.append(f"{entry.year}: {t} built in {r} before it is available ({avail[t]})")
         standing = _standing(program, builds, k)
         for reg in entry.regions:
@@ -109,7 +110,7 @@ def _sites_stay_open(program: Program, states) -> list[str]:
     out = []
     for k in range(1, len(states)):
         for region, before in states[k - 1].open.items():
-            if region in states[k].open and states[k].open[region] < before - V.ABS:
+            if region in states[k].open and states[k].open[region] < before - HOLDS_ABS:
                 out.append(f"{program.years.first + k}: site {region} closes after it opened")
     return out
 
