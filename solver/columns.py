@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from suanli.solver.backups import backup_columns
+from suanli.solver.families.backups import backup_columns
 from suanli.solver.index import Index
 
 

@@ -17,6 +17,7 @@ from suanli.compiler.ir import Program
 from suanli.solver import heuristics, postsolve, warm_start
 from suanli.solver.backend import SolveOptions, SolveResult, Status, gap_of, get_backend
 from suanli.solver.extract import state_from_solution
+from suanli.solver.families.sites import SITE
 from suanli.solver.index import Index
 from suanli.solver.lower import lower
 from suanli.solver.plan import Plan, PlanWarning, normalized
@@ -242,7 +243,7 @@ def _objective_check(program: Program, sp: SparseProgram, x: np.ndarray, plan: P
 
 def _solver_warnings(sp: SparseProgram, x: np.ndarray) -> list[PlanWarning]:
     out = [PlanWarning(code="S001", message=note) for note in sp.notes]
-    site = next((f for f in sp.row_families if f.kind == "site"), None)
+    site = next((f for f in sp.row_families if f.kind == SITE.name), None)
     if site is not None and site.meta["fallback"].any():
         n_cols = site.keys["n"]
         hit = site.meta["fallback"] & (x[n_cols] >= site.meta["M"] - 0.5)

@@ -12,6 +12,8 @@ import numpy as np
 
 from suanli.compiler.ir import Program
 from suanli.solver.backend import Status, get_backend
+from suanli.solver.families.buildout import STAY_OPEN
+from suanli.solver.families.sites import SITE
 from suanli.solver.plan import normalized
 from suanli.solver.report import empty_plan
 from suanli.solver.watchdog import Deadline, owned_tempdir
@@ -79,13 +81,13 @@ def _open_where_nodes(sp, x: np.ndarray) -> np.ndarray:
     """A site with nodes is open: a big-M row lets the solver keep open[r,y] within
     its integrality tolerance of 0 (postsolve.round_integers); relaxed: open >= n/M."""
     x = x.copy()
-    for fam in sp.families("site"):
+    for fam in sp.families(SITE.name):
         n = x[fam.meta["n_col"]]
         if sp.relaxed:  # open >= n / M exactly (postsolve.settle_sites), nodes <= 1e-9 ignored
             np.maximum.at(x, fam.meta["open_col"], np.where(n > 1e-9, n / fam.meta["M"], 0.0))
         else:
             x[fam.meta["open_col"][n > 0.5]] = 1.0
-    for fam in sp.families("stay_open"):  # in year order: opening earlier keeps it open after
+    for fam in sp.families(STAY_OPEN.name):  # in year order: opening earlier keeps it open after
         for before, now in fam.meta["pairs"]:
             x[now] = max(x[now], x[before])
     return x
