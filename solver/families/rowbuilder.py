@@ -7,14 +7,11 @@ back to spec names.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
+from suanli.solver.families.base import Relax, RowKind
+from suanli.solver.families.text import caps_text, item
 from suanli.solver.sparse import Family
-
-if TYPE_CHECKING:
-    from suanli.solver.families.base import RowKind
 
 INF = np.inf
 
@@ -84,3 +81,18 @@ def region_need_rows(rb, kind: RowKind, ix, c, attr: str, per_node: np.ndarray, 
     keyed_rows(rb, kind, (np.concatenate([c.x_r[xs], c.y_r[ys], er]), np.concatenate([c.x0 + xs, c.y0 + ys, ec]),
                           np.concatenate([need[c.x_d[xs]], jneed[c.y_j[ys]], ev])),
                (c.n_r[ns], c.n0 + ns, -have[ns]), lambda k: {"r": k})
+
+
+def region_need_kind(name: str, unit: str, factor: float) -> RowKind:
+    """The RowKind of region_need_rows: `name(region)` rows, short by so many `unit`s
+    (SI / `factor`), whose capacity is nodes in the region."""
+    def names(nm, K) -> list[str]:
+        return [f"{name}({nm.region[r]})" for r in K["r"]]
+
+    def describe(program, fam, k, amount, sign):
+        reg = program.regions[fam.keys["r"][k]]
+        v = amount / factor
+        return item(f"{name}({reg.name})", reg.span, v, unit,
+                    f"{name} in {reg.name} short by {v:.6g} {unit}{caps_text(program, reg)}")
+
+    return RowKind(name, names, Relax(), describe, needs_nodes=True)
