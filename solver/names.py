@@ -15,6 +15,7 @@ import numpy as np
 
 from suanli.solver.families import row_kind
 from suanli.solver.index import Index
+from suanli.solver.strengthen import KIND as SITE_USE
 
 _SAFE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,60}\Z")
 
@@ -49,7 +50,7 @@ class Namer:
         out: list[str] = []
         cols: list[str] = []
         for fam in sp.row_families:
-            if fam.kind == "site_use":  # strengthen.py: x(d,r) <= open(r), y(j,r,t) <= open(r)
+            if fam.kind == SITE_USE:  # strengthen.py: x(d,r) <= open(r), y(j,r,t) <= open(r)
                 cols = cols or self.col_names(sp)
                 out.extend(f"use.{cols[c]}" for c in fam.keys["col"])
             else:
