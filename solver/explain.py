@@ -4,12 +4,13 @@ A copy of the program (integrality kept, so integer-only conflicts are
 explained too) gets one nonnegative slack per statement group and direction:
 each require row, each service's "fully served" row, each job's "runs once"
 row, each region's compute (per class), storage, power and node-count rows,
-each link direction's bandwidth. The objective is the total slack in scaled
-row units (about one node's or one demand's worth each), under-serving a
-demand or dropping a job weighted 10x so capacities and requires are blamed
-first. Groups that need
-slack are reported with the amount in spec units and the span to look at.
-The slack program is a copy: slack never reaches a real plan.
+each link direction's bandwidth, each demand's backup count (§9): the row
+kinds whose `RowKind.relax` is set (solver/families/). The objective is the
+total slack in scaled row units (about one node's or one demand's worth each),
+under-serving a demand or dropping a job weighted 10x (a missing backup copy
+5x) so capacities and requires are blamed first. Groups that need slack are
+reported with the amount in spec units and the span to look at (the kind's
+`describe`). The slack program is a copy: slack never reaches a real plan.
 """
 
 from __future__ import annotations

@@ -60,11 +60,11 @@ class Whole(Period):
     """A single-period program as a whole: its metrics, objective (column ids,
     coefficients) and the plan notes the rows may add."""
 
-    program: Program = None
-    mv: MetricVectors = None
-    obj: tuple = ()
-    notes: list = None
-    tight: bool = True
+    program: Program
+    mv: MetricVectors
+    obj: tuple  # (column ids, SI coefficients)
+    notes: list[str]
+    tight: bool  # False: every site row gets the plain big-M (bench/milp.py)
 
 
 @dataclass
@@ -75,7 +75,7 @@ class Years:
     layout: YearLayout
     program: Program
     metrics: YearMetrics
-    obj: tuple
+    obj: tuple  # (column ids, SI coefficients)
 
 
 @dataclass(frozen=True)
