@@ -49,9 +49,9 @@ def period_rows(p: Period) -> None:
 def whole_rows(w: Whole) -> None:
     """A single-period program's rows: per period, then over the whole, in family order."""
     for fam in FAMILIES:
-        build = fam.period or fam.whole
-        if build is not None:
-            build(w)
+        for build in (fam.period, fam.whole):
+            if build is not None:
+                build(w)
 
 
 def year_rows(y: Years) -> None:
