@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 if TYPE_CHECKING:
     from suanli.compiler.ir import Program
-    from suanli.solver.columns import Columns, PairTables
+    from suanli.solver.columns import Columns
+    from suanli.solver.path_arrays import PairTables
     from suanli.solver.families.rowbuilder import RowBuilder
     from suanli.solver.index import Index
     from suanli.solver.linmetrics import MetricVectors
