@@ -12,37 +12,12 @@ import numpy as np
 
 from suanli.solver.backups import backup_columns
 from suanli.solver.index import Index
-
-
-@dataclass
-class PairTables:
-    """Per (origin, destination) region pair: transfer cost, latency and the
-    directed edges of its path (CSR over pair id = o * R + d)."""
-
-    kappa: np.ndarray  # [R*R] currency per B
-    latency: np.ndarray  # [R*R] s
-    edge_ptr: np.ndarray  # [R*R + 1]
-    edge_ids: np.ndarray
+from suanli.solver.path_arrays import PairTables
 
 
 def pair_tables(ix: Index) -> PairTables:
-    R = len(ix.program.regions)
-    kappa = np.zeros(R * R)
-    latency = np.zeros(R * R)
-    counts = np.zeros(R * R, dtype=np.int64)
-    edge_lists: dict[int, tuple[int, ...]] = {}
-    for (o, d), facts in ix.paths.items():
-        if o == d or o not in ix.region_ix or d not in ix.region_ix:
-            continue
-        pid = ix.region_ix[o] * R + ix.region_ix[d]
-        kappa[pid], latency[pid], counts[pid] = facts.cost, facts.latency, len(facts.edges)
-        edge_lists[pid] = facts.edges
-    edge_ptr = np.zeros(R * R + 1, dtype=np.int64)
-    np.cumsum(counts, out=edge_ptr[1:])
-    edge_ids = np.zeros(int(edge_ptr[-1]), dtype=np.int64)
-    for pid, edges in edge_lists.items():
-        edge_ids[edge_ptr[pid]:edge_ptr[pid + 1]] = edges
-    return PairTables(kappa, latency, edge_ptr, edge_ids)
+    """The IR's paths as arrays over region pairs, built once per Index."""
+    return ix.pairs
 
 
 @dataclass
