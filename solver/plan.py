@@ -255,6 +255,9 @@ class NearOptimal(_M):
 class Alternative(_M):
     score: float = Field(description="sum_r w[r] C[r] / C* of this plan")
     weights: dict[str, float] = Field(description="the non-zero region weights used to find it")
+    slack: Optional[float] = Field(None, description="S as a fraction: the slack it was found within "
+                                   "(recorded so `verify` checks the same B; absent in older plan files)")
+    bound: Optional[float] = Field(None, description="B = z* + S|z*|, in objective_unit, that it respects")
     plan: Plan
 
 
