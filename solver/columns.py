@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from suanli.solver.backups import backup_columns
+from suanli.solver.families.backups import backup_columns
 from suanli.solver.index import Index
 from suanli.solver.path_arrays import PairTables
 
@@ -42,29 +42,18 @@ class Columns:
     z_d: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # backups (§9)
     z_r: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
-    @property
-    def n0(self) -> int:
-        return 0
+    # the column blocks in order: n, open, x, y, z; each starts where the ones before end
+    _BLOCKS = ("n_r", "open_r", "x_d", "y_j", "z_d")
 
-    @property
-    def open0(self) -> int:
-        return len(self.n_r)
+    def _start(self, block: int) -> int:
+        return sum(len(getattr(self, name)) for name in self._BLOCKS[:block])
 
-    @property
-    def x0(self) -> int:
-        return self.open0 + len(self.open_r)
-
-    @property
-    def y0(self) -> int:
-        return self.x0 + len(self.x_d)
-
-    @property
-    def z0(self) -> int:
-        return self.y0 + len(self.y_j)
-
-    @property
-    def ncol(self) -> int:
-        return self.z0 + len(self.z_d)
+    n0 = property(lambda self: 0)
+    open0 = property(lambda self: self._start(1))
+    x0 = property(lambda self: self._start(2))
+    y0 = property(lambda self: self._start(3))
+    z0 = property(lambda self: self._start(4))
+    ncol = property(lambda self: self._start(5))
 
 
 def build_columns(ix: Index) -> Columns:

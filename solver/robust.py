@@ -25,6 +25,7 @@ from typing import Optional
 
 import numpy as np
 
+from suanli.solver.families.sites import SITE
 from suanli.solver.sparse import Family, SparseProgram, to_csr
 
 SHARED = ("n", "open")
@@ -127,7 +128,7 @@ def _stack_rows(parts, colmap):
     for k, (part, cmap) in enumerate(zip(parts, colmap)):
         rowstart.append(base)
         keep = np.ones(part.nrow, dtype=bool)
-        for fam in part.families("site"):
+        for fam in part.families(SITE.name):
             keep[fam.start:fam.stop] = False  # replaced by one shared block (_shared_sites)
         new_row = np.cumsum(keep) - 1 + base
         entry_rows = part.row_of()
@@ -136,7 +137,7 @@ def _stack_rows(parts, colmap):
                                        part.row_lb[keep], part.row_ub[keep], part.row_scale[keep])):
             into.append(piece)
         families += [_moved_rows(fam, int(new_row[fam.start]) if len(fam) else base, k)
-                     for fam in part.row_families if fam.kind != "site"]
+                     for fam in part.row_families if fam.kind != SITE.name]
         base += int(keep.sum())
     site = _shared_sites(parts, colmap, base)
     if site is not None:
@@ -155,19 +156,19 @@ def _moved_rows(fam: Family, start: int, k: int) -> Family:
 def _shared_sites(parts, colmap, base: int):
     """One site row n[r,t] <= M * open[r] per shared n column, M the largest of the scenarios' M.
 
-    Each scenario's M is the least bound valid for *its* optimum (sites.py: more type-t nodes in
+    Each scenario's M is the least bound valid for *its* optimum (families/sites.py: more type-t nodes in
     r than could host everything placeable there never pay). A shared build may need the largest
     of those, and more than that helps no scenario, so the largest M keeps every robust optimum.
     """
     M, fallback = {}, {}
     for part, cmap in zip(parts, colmap):
-        for fam in part.families("site"):
+        for fam in part.families(SITE.name):
             for n, m, fb in zip(cmap[fam.keys["n"]].tolist(), fam.meta["M"].tolist(), fam.meta["fallback"].tolist()):
                 M[n] = max(M.get(n, 0.0), m)
                 fallback[n] = fallback.get(n, False) or fb
     if not M:
         return None
-    first = next(f for p in parts for f in p.families("site"))
+    first = next(f for p in parts for f in p.families(SITE.name))
     n_fam, open_fam = parts[0].family("n"), parts[0].family("open")
     n_cols = np.array(sorted(M), dtype=np.int64)
     m = np.array([M[c] for c in n_cols.tolist()])
@@ -180,7 +181,7 @@ def _shared_sites(parts, colmap, base: int):
     rows = np.concatenate([np.arange(k), np.arange(k)]) + base
     cols = np.concatenate([n_cols, open_cols])
     vals = np.concatenate([scale, -m * scale])
-    fam = Family("site", base, base + k, {"n": n_cols, "r": reg, "t": n_fam.keys["t"][n_cols]},
+    fam = Family(SITE.name, base, base + k, {"n": n_cols, "r": reg, "t": n_fam.keys["t"][n_cols]},
                  {**{key: v for key, v in first.meta.items() if key not in ("M", "fallback")},
                   "M": m, "fallback": np.array([fallback[c] for c in n_cols.tolist()])})
     return fam, rows, cols, vals, np.full(k, -np.inf), np.zeros(k), scale
