@@ -59,6 +59,10 @@ def _run(args) -> int:
     require_report_extra()
     if args.time_limit is not None and not args.time_limit > 0:
         raise CommandError("suanli: --time-limit must be a positive number of seconds", EXIT_INVALID)
+    from suanli.robust_cli import is_robust_file, read_robust
+    if is_robust_file(args.file):  # §10: the shared build and each scenario's sub-plan
+        emit(robust_html(read_robust(args.file), args, args.spec), args.output)
+        return EXIT_OK
     try:
         page = api.report_html(api.SpecFile(args.file), spec=api.SpecFile(args.spec) if args.spec else None,
                           scenario=args.scenario, overrides=args.overrides, solver=args.solver,
@@ -89,6 +93,35 @@ def spec_context(spec, args):
     if not spec:
         return ReportContext()
     return context_from_program(load_program(args, spec))
+
+
+def robust_html(plan, args, spec) -> str:
+    """The page of a robust plan; with a spec, each scenario's facts from the spec under it."""
+    import json
+
+    from suanli.report.context import ReportContext, context_from_program
+    from suanli.report.robust import robust_report
+    from suanli.robust_cli import load_scenarios
+    from suanli.solver.robust_plan import dumps
+
+    require_report_extra()
+    names = [s.name for s in plan.scenarios]
+    if spec:
+        spec_args = _SpecArgs(args, spec)
+        contexts = {n: context_from_program(p) for n, p in zip(names, load_scenarios(spec_args, names))}
+    else:
+        contexts = {n: ReportContext() for n in names}
+    return robust_report(json.loads(dumps(plan)), contexts)
+
+
+class _SpecArgs:
+    """`args` whose file is the spec (for `report PLAN --spec SPEC`)."""
+
+    def __init__(self, args, spec):
+        self._args, self.file, self.scenario = args, spec, None
+
+    def __getattr__(self, name):
+        return getattr(self._args, name)
 
 
 def solve_html(plan, args) -> str:

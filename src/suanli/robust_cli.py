@@ -80,8 +80,8 @@ def run_solve(args, config, watch, base, names: list[str]) -> int:
     if getattr(args, "near_optimal", None) or getattr(args, "alternatives", None):
         raise CommandError("suanli: --near-optimal and --alternatives are not available for robust plans",
                            EXIT_INVALID)
-    if fmt not in ("json", "table", "markdown") or args.baseline:
-        raise CommandError("suanli: a robust plan is written as json, table or markdown (no CI formats "
+    if fmt not in ("json", "table", "markdown", "html") or args.baseline:
+        raise CommandError("suanli: a robust plan is written as json, table, markdown or html (no CI formats "
                            "or --baseline)", EXIT_INVALID)
     programs = load_scenarios(args, names, base)
     watch.lap("compile", f"compiled {len(programs)} scenario(s)")
@@ -93,8 +93,17 @@ def run_solve(args, config, watch, base, names: list[str]) -> int:
     plan, code = robust_plan(args.file, programs, outcome, config, args.robust_objective)
     if getattr(args, "save_plan", None):
         write_atomic(args.save_plan, dumps(plan))
-    emit(dumps(plan) if fmt == "json" else render(plan, fmt), args.output)
+    emit(_formatted(plan, fmt, args), args.output)
     return code
+
+
+def _formatted(plan, fmt: str, args) -> str:
+    from suanli.solver.robust_plan import dumps, render
+
+    if fmt == "html":  # the page of `suanli report PLAN --spec FILE`
+        from suanli.cmd_report import robust_html
+        return robust_html(plan, args, args.file)
+    return dumps(plan) if fmt == "json" else render(plan, fmt)
 
 
 def robust_plan(spec: str, programs, outcome, config, objective: str):
