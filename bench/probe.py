@@ -30,8 +30,8 @@ from collections import defaultdict  # noqa: E402
 
 MODULES = ("suanli.cli", "suanli.cmd_solve", "suanli.compiler.pipeline", "suanli.solver.solve",
            "suanli.solver.lower", "suanli.solver.highs_backend", "suanli.solver.cbc_backend",
-           "suanli.solver.report", "suanli.solver.verify", "suanli.solver.cli_common",
-           "suanli.solver.plan", "suanli.solver.render", "highspy")
+           "suanli.solver.report", "suanli.solver.verify", "suanli.cli_common",
+           "suanli.solver.plan", "suanli.formats.plan_text", "highspy")
 FUNCTIONS = {  # stage -> (module, attribute path)
     "read_parse": ("suanli.compiler.pipeline", "resolve_imports"),
     "compile_total": ("suanli.compiler.pipeline", "compile_spec"),

@@ -20,6 +20,7 @@ from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from suanli.rounding import round_sig
 
 SCHEMA_VERSION = 1
 PlanStatus = Literal["optimal", "feasible", "infeasible", "time_limit", "error"]
@@ -264,16 +265,6 @@ Plan.model_rebuild()
 
 
 
-def round_sig(v: float) -> float | int:
-    if isinstance(v, bool) or isinstance(v, int):
-        return v
-    if not math.isfinite(v):
-        raise ValueError(f"non-finite number {v} in a plan")
-    if abs(v) < 1e-9:
-        return 0.0
-    return float(f"{v:.12g}")
-
-
 def _rounded(obj):
     if isinstance(obj, dict):
         return {k: _sig(v) if k == "open_fraction" else _rounded(v) for k, v in obj.items()}
@@ -309,26 +300,15 @@ def loads(text: str) -> Plan:
     return Plan.model_validate(json.loads(text))
 
 
-def read_plan(path) -> Plan:
-    """The Plan in a JSON file, read as hostile input (plan_input.py); InvalidPlan otherwise."""
-    from suanli.solver.plan_input import read_plan as read
-
-    return read(os.fspath(path))
-
-
-def parse_plan(text: str, name: str = "the text") -> Plan:
-    """The Plan in JSON text; InvalidPlan naming `name` when it is not one."""
-    from suanli.solver.plan_input import parse_plan as parse
-
-    return parse(text, name)
-
-
 def as_plan(plan) -> Plan:
-    """A Plan from a Plan, a plan JSON file (path) or JSON text."""
+    """A Plan from a Plan, a plan JSON file (path) or JSON text, the last two read as
+    hostile input (plan_input.py: InvalidPlan saying what is wrong)."""
+    from suanli.solver.plan_input import parse_plan, read_plan
+
     if isinstance(plan, Plan):
         return plan
     if isinstance(plan, str) and plan.lstrip("\ufeff \t\r\n").startswith("{"):
-        return parse_plan(plan)
+        return parse_plan(plan, "the text")
     if isinstance(plan, (str, os.PathLike)):
         return read_plan(plan)
     raise TypeError(f"a plan is a Plan, a plan JSON path or JSON text, not {type(plan).__name__}")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 
 from suanli.errors import InvalidPlan
 from suanli.solver.plan import Plan
@@ -31,7 +32,9 @@ class PlanInputError(InvalidPlan):
     a ValueError: the Python API raises it as it is.)"""
 
 
-def read_plan(path: str) -> Plan:
+def read_plan(path) -> Plan:
+    """The Plan in a JSON file (a path or os.PathLike): the one reader every plan input goes through."""
+    path = os.fspath(path)
     return parse_plan(_read_text(path), path)
 
 

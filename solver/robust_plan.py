@@ -111,38 +111,3 @@ def dumps(plan: RobustPlan) -> str:
 
 def loads(text: str) -> RobustPlan:
     return RobustPlan.model_validate(json.loads(text))
-
-
-def year_rows(plan: RobustPlan) -> list[list[str]]:
-    """One row per year and region that is open or has nodes (the whole build-out)."""
-    from suanli.solver.render import num
-
-    kinds = lambda d: ", ".join(f"{t}={num(v)}" for t, v in sorted(d.items())) or "-"
-    return [[str(y.year), r.name, "yes" if r.open else "no", kinds(r.builds), kinds(r.nodes)]
-            for y in plan.years or [] for r in y.regions if r.open or r.nodes]
-
-
-def render(plan: RobustPlan, fmt: str = "table") -> str:
-    from suanli.solver.render import _table, num
-
-    md = fmt == "markdown"
-    head = f"Robust plan for {plan.spec}"
-    out = [("# " if md else "") + head, "",
-           f"status     {plan.status}" + (f" ({plan.message})" if plan.message else ""),
-           f"scenarios  {', '.join(plan.robust.scenarios)}",
-           f"objective  {plan.robust.objective} = {num(plan.objective)} {plan.objective_unit}", ""]
-    rows = [[b.region, "yes" if b.open else "no",
-             ", ".join(f"{t}={num(v)}" for t, v in sorted(b.nodes.items())) or "-"] for b in plan.builds]
-    out += _table("Shared builds" + (" (last year)" if plan.years else ""), ["region", "open", "nodes"], rows, md)
-    if plan.years:
-        out += _table("Shared build-out per year", ["year", "region", "open", "builds", "installed nodes"],
-                      year_rows(plan), md)
-    rows = []
-    for s in plan.scenarios:
-        failed = [a.name for a in s.plan.asserts if not a.passed and not a.advisory]
-        rows.append([s.name, s.plan.status, num(s.plan.objective), num(s.plan.cost.total),
-                     num(s.plan.carbon_tco2), ", ".join(failed) or "-"])
-    out += _table(f"Scenarios ({plan.currency})", ["scenario", "status", "objective", "cost", "carbon tCO2",
-                                                   "failed asserts"], rows, md)
-    out += [f"- {i.message}" for i in plan.infeasibility]
-    return "\n".join(out).rstrip() + "\n"

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from clirun import ROOT, suanli
-from suanli.solver import ci_formats
-from suanli.solver.diff import PlanDiff, check_budget, diff_plans
-from suanli.solver.diff_render import render_diff
+from suanli.formats import DIFF_FORMATS, PLAN_FORMATS
+from suanli.formats.outputs import DiffOutput, PlanOutput
+from suanli.plan_diff import PlanDiff, check_budget, diff_plans
 from suanli.solver.plan import loads
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -148,7 +148,7 @@ def test_advisory_assert_is_visible_but_exit_0(solved):
 @pytest.mark.parametrize("case", CASES)
 def test_junit_is_valid_and_counts_failures(solved, case):
     code, out, _err, plan = solved[case]
-    text = ci_formats.plan_junit(plan, budget_of(solved, case))
+    text = PLAN_FORMATS["junit"](PlanOutput(plan.spec, plan, budget=budget_of(solved, case)))
     if CASES[case][1] == "junit":
         assert out == text  # the CLI printed exactly this
     root = parse_junit(text)
@@ -181,7 +181,7 @@ def test_junit_is_valid_and_counts_failures(solved, case):
 @pytest.mark.parametrize("case", CASES)
 def test_sarif_validates_against_the_official_schema(solved, case):
     code, out, _err, plan = solved[case]
-    text = ci_formats.plan_sarif(plan, code, budget_of(solved, case))
+    text = PLAN_FORMATS["sarif"](PlanOutput(plan.spec, plan, code, budget_of(solved, case)))
     if CASES[case][1] == "sarif":
         cli = json.loads(out)
         cli["runs"][0].pop("originalUriBaseIds")
@@ -214,7 +214,7 @@ def test_sarif_validates_against_the_official_schema(solved, case):
 @pytest.mark.parametrize("case", CASES)
 def test_github_annotations(solved, case):
     code, out, _err, plan = solved[case]
-    text = ci_formats.plan_github(plan, budget_of(solved, case))
+    text = PLAN_FORMATS["github"](PlanOutput(plan.spec, plan, budget=budget_of(solved, case)))
     if CASES[case][1] == "github":
         assert out == text
     lines = parse_github(text)
@@ -256,7 +256,8 @@ def test_markdown_diff_is_a_pr_comment(diffs, solved, case):
     assert code == (1 if case == "cost_up_large" else 0), err
     head = text.splitlines()[0]
     assert head.startswith("### Total cost 2,081,640 CNY → ")
-    assert text == render_diff(diff_plans(plan_of(solved, "base"), plan_of(solved, case), 0.05), "markdown")
+    old, new = plan_of(solved, "base"), plan_of(solved, case)
+    assert text == DIFF_FORMATS["markdown"](DiffOutput(old, new, diff_plans(old, new, 0.05)))
     root = markdown_html(text)
     assert root[0].tag == "h3"
     details = root.findall(".//details")

@@ -14,9 +14,13 @@ import pytest
 
 from clirun import ROOT
 from suanli.diagnostics import Diagnostic, Label, Severity, Span
-from suanli.solver import ci_formats
-from suanli.solver.diff import check_budget, diff_plans, parse_increase
-from suanli.solver.diff_render import render_diff
+from suanli.formats import DIAGNOSTIC_FORMATS
+from suanli.formats.diff_text import render_diff
+from suanli.formats.findings import Finding, parse_location
+from suanli.formats.github import github_lines
+from suanli.formats.outputs import DiagnosticOutput
+from suanli.formats.sarif import sarif_log
+from suanli.plan_diff import check_budget, diff_plans, parse_increase
 from suanli.solver.plan import Cost, DemandPlan, JobPlan, Plan, RegionPlan, StatementResult
 
 
@@ -100,41 +104,41 @@ def test_diff_added_removed_and_moved():
     assert states == {"r": ("holds", "binding"), "cap": ("pass", "fail"), "old_only": ("pass", "absent"),
                       "new_only": ("absent", "pass")}
     assert d.new.failing_asserts == ["cap"]
-    md = render_diff(d, "markdown")
+    md = render_diff(d, md=True)
     assert md.splitlines()[0] == "### Total cost 100 CNY → 120 CNY: **+20 CNY (+20%)** — over the 10% budget ❌"
     assert "| web | demand | a | a 25%, c 75% |" in md and "| gone | demand | a | (absent) |" in md
 
 
 def test_diff_notes_currency_and_no_change():
     d = diff_plans(plan(currency="USD"), plan())
-    assert d.notes and d.total.delta is None and "different currencies" in render_diff(d)
+    assert d.notes and d.total.delta is None and "different currencies" in render_diff(d, md=False)
     same = diff_plans(plan(), plan())
-    assert not same.changed and "No change in cost" in render_diff(same, "markdown")
+    assert not same.changed and "No change in cost" in render_diff(same, md=True)
 
 
 def test_github_escaping_round_trips():
-    f = ci_formats.Finding("suanli/assert", "error", "a, b: c", "50% of\nit\r", path="dir,x/a:b.spec", line=3, col=2)
-    line = ci_formats.github_lines([f], "done").splitlines()[0]
+    f = Finding("suanli/assert", "error", "a, b: c", "50% of\nit\r", path="dir,x/a:b.spec", line=3, col=2)
+    line = github_lines([f], "done").splitlines()[0]
     assert line == "::error file=dir%2Cx/a%3Ab.spec,line=3,col=2,title=a%2C b%3A c::50%25 of%0Ait%0D"
 
 
 def test_junit_survives_control_characters():
     span = Span("a\x01.spec", 1, 1, 1, 2)
     diag = Diagnostic("E0001", Severity.ERROR, "bad \x00 byte \x1b[31m", (Label(span, "here\x07"),))
-    root = ET.fromstring(ci_formats.diagnostics_junit(["a\x01.spec"], [diag]).encode())
+    root = ET.fromstring(DIAGNOSTIC_FORMATS["junit"](DiagnosticOutput(["a\x01.spec"], [diag], {}, 2)).encode())
     assert root.get("failures") == "1" and "\ufffd" in root.find(".//failure").get("message")
 
 
 def test_parse_location():
-    assert ci_formats.parse_location("specs/a.spec:72:19") == ("specs/a.spec", 72, 19)
-    assert ci_formats.parse_location("C:/x/a.spec:3:1") == ("C:/x/a.spec", 3, 1)
-    assert ci_formats.parse_location("a.spec:4") == ("a.spec", 4, None)
-    assert ci_formats.parse_location(None) == (None, None, None)
+    assert parse_location("specs/a.spec:72:19") == ("specs/a.spec", 72, 19)
+    assert parse_location("C:/x/a.spec:3:1") == ("C:/x/a.spec", 3, 1)
+    assert parse_location("a.spec:4") == ("a.spec", 4, None)
+    assert parse_location(None) == (None, None, None)
 
 
 def test_sarif_absolute_paths_are_file_uris():
-    f = ci_formats.Finding("E0001", "warning", "t", "m", path="/tmp/x y.spec", line=1, col=1, end_line=1, end_col=1)
-    log = json.loads(ci_formats.sarif_log([f], 0, {}))
+    f = Finding("E0001", "warning", "t", "m", path="/tmp/x y.spec", line=1, col=1, end_line=1, end_col=1)
+    log = json.loads(sarif_log([f], 0, {}))
     loc = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert loc["artifactLocation"] == {"uri": "file:///tmp/x%20y.spec"}
     assert loc["region"] == {"startLine": 1, "startColumn": 1, "endLine": 1}

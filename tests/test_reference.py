@@ -41,10 +41,11 @@ def test_every_metric_is_listed():
 
 def test_every_command_and_exit_code_is_documented():
     from suanli import cli
+    from suanli.exitcodes import ExitCode
 
     for name in cli.COMMANDS:
         assert f"### `suanli {name}" in REFERENCE, name
-    codes = {v for k, v in vars(cli).items() if k.startswith("EXIT_")}
+    codes = {int(code) for code in ExitCode}
     table = REFERENCE[REFERENCE.index("## Exit codes"):]
     for code in codes:
         assert re.search(rf"^\| ({code}|\d+ / {code}|{code} / \d+) \|", table, re.M), code

@@ -16,7 +16,7 @@ from clirun import suanli
 from suanli.compiler.pipeline import load
 from suanli.solver.backend import SolveOptions
 from suanli.solver.cbc_backend import absolute_gap
-from suanli.solver.diff import diff_plans
+from suanli.plan_diff import diff_plans
 from suanli.solver.heuristics import feasible, mip_start
 from suanli.solver.highs_backend import build_highs
 from suanli.solver.lower import lower

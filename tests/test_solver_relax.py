@@ -16,7 +16,7 @@ from solver_fixtures import HOUR, KW, TFLOPS, job, node, program, region, servic
 from suanli.solver.lower import lower
 from suanli.solver.plan import dumps, json_schema, loads
 from suanli.solver.postsolve import settle_sites
-from suanli.solver.render import render
+from suanli.formats.plan_text import render
 from suanli.solver.solve import SolveConfig, solve_program
 from suanli.solver.verify import verify
 
@@ -138,11 +138,11 @@ def test_tampered_relaxed_plan_rejected(relaxed, name):
 
 def test_relaxed_render_shows_fractions(relaxed):
     _, plan = relaxed
-    table = render(plan, "table")
+    table = render(plan, md=False)
     assert "0.25 (fraction)" in table and "fractional placements" in table
     rows = [line.split() for line in table.splitlines()]
     assert ["train", "a", "ta", "0.75", "4", "1"] in rows and ["b", "tb", "0.25", "2", "1"] in rows
-    md = render(plan, "markdown")
+    md = render(plan, md=True)
     assert "| train | a | ta | 0.75 | 4 | 1 |" in md
 
 

@@ -242,7 +242,7 @@ def explain(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequen
 
 def read_plan(path):
     """The Plan in a JSON file; InvalidPlan (worded as the CLI says it) otherwise."""
-    from suanli.solver.plan import read_plan as read
+    from suanli.solver.plan_input import read_plan as read
 
     return read(path)
 
@@ -262,12 +262,12 @@ def is_plan_file(path: str) -> bool:
 def diff(old, new, *, max_increase: Union[float, str, None] = None, scenario: Optional[str] = None,
          overrides: Sequence[str] = (), solver: str = "highs", time_limit: Optional[float] = None,
          max_bytes: Optional[int] = None, base: Optional[str] = None):
-    """What changed from `old` to `new` (`suanli.solver.diff.PlanDiff`): cost
+    """What changed from `old` to `new` (`suanli.plan_diff.PlanDiff`): cost
     parts, nodes, placements, carbon, statements. Each side is a Plan, a plan
     JSON file or text, or a spec (path or text) that is solved first with the
     given options (an infeasible spec or one without a plan is compared as its
     plan with that status). `max_increase` (0.05 or "5%") sets `.budget`."""
-    from suanli.solver.diff import diff_plans, parse_increase
+    from suanli.plan_diff import diff_plans, parse_increase
 
     limit = parse_increase(max_increase) if isinstance(max_increase, str) else max_increase
     if time_limit is not None and not time_limit > 0:
@@ -279,13 +279,10 @@ def diff(old, new, *, max_increase: Union[float, str, None] = None, scenario: Op
 
 def plan_or_spec(item, options: dict):
     """The plan `item` is or names, or the plan of solving the spec it is."""
-    from suanli.solver.plan import Plan, parse_plan, read_plan
+    from suanli.solver.plan import Plan, as_plan
 
-    if isinstance(item, Plan):
-        return item
-    if _is_plan_arg(item):
-        text = isinstance(item, str) and item.lstrip("\ufeff \t\r\n").startswith("{")
-        return parse_plan(item) if text else read_plan(item)
+    if isinstance(item, Plan) or _is_plan_arg(item):
+        return as_plan(item)
     try:
         return solve(item, **options)
     except (Infeasible, NoPlan) as exc:

@@ -20,16 +20,7 @@ import sys
 import threading
 
 from suanli import stopwatch  # noqa: F401 - imported first: its clock starts with the command
-
-EXIT_OK = 0
-EXIT_ASSERT = 1
-EXIT_INVALID = 2
-EXIT_INFEASIBLE = 3
-EXIT_NO_PLAN = 4
-EXIT_INTERNAL = 70
-EXIT_NOT_WRITTEN = 74
-EXIT_SIGINT = 130
-EXIT_SIGTERM = 143
+from suanli.exitcodes import ExitCode
 
 COMMANDS = {
     "check": "validate spec files and report every diagnostic",
@@ -65,7 +56,7 @@ def _on_signal(signum, frame):  # pragma: no cover - exercised from CLI tests
     Later signals change nothing: the timer is already running."""
     if _interrupted:
         return
-    code = EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
+    code = ExitCode.SIGINT if signum == signal.SIGINT else ExitCode.SIGTERM
     _interrupted.append(code)
     timer = threading.Timer(HARD_EXIT_AFTER, _hard_exit, args=(code,))
     timer.daemon = True
@@ -77,7 +68,7 @@ def _hard_exit(code: int) -> None:  # pragma: no cover - runs in the subprocess 
     from suanli.solver.watchdog import emergency_cleanup
 
     emergency_cleanup()
-    word = "interrupted" if code == EXIT_SIGINT else "terminated"
+    word = "interrupted" if code == ExitCode.SIGINT else "terminated"
     with contextlib.suppress(OSError):
         os.write(2, f"suanli: {word}\n".encode())
     os._exit(code)
@@ -165,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     if not args.command:
         parser.print_help(sys.stderr)
-        return EXIT_INVALID
+        return ExitCode.INVALID
     module = _command_module(args.command)
     guarded, sys.stdout = sys.stdout, _GuardedStdout(sys.stdout)
     try:
@@ -185,21 +176,21 @@ def _dispatch(module, args) -> int:
         return code
     except KeyboardInterrupt:
         print("suanli: interrupted", file=sys.stderr)
-        return EXIT_SIGINT
+        return ExitCode.SIGINT
     except _Terminated:
         print("suanli: terminated", file=sys.stderr)
-        return EXIT_SIGTERM
+        return ExitCode.SIGTERM
     except (BrokenPipeError, _StdoutFailed) as exc:
         _drop_stdout()
         if not isinstance(exc, BrokenPipeError):
             print(f"suanli: cannot write the output to stdout: {exc}", file=sys.stderr)
-        return EXIT_NOT_WRITTEN
+        return ExitCode.NOT_WRITTEN
     except Exception as exc:  # the last line of defence: never exit 1 by accident
         if _interrupted:  # the signal's exception was re-raised as another (e.g. ImportError by C code)
-            print("suanli: " + ("interrupted" if _interrupted[0] == EXIT_SIGINT else "terminated"), file=sys.stderr)
+            print("suanli: " + ("interrupted" if _interrupted[0] == ExitCode.SIGINT else "terminated"), file=sys.stderr)
             return _interrupted[0]
         if getattr(args, "debug", False):
             raise
         print(f"suanli: internal error: {type(exc).__name__}: {exc}\n"
               "  (run again with --debug for the traceback, and please report it)", file=sys.stderr)
-        return EXIT_INTERNAL
+        return ExitCode.INTERNAL

@@ -10,39 +10,31 @@ still on stderr.
 
 from __future__ import annotations
 
-import json
 import sys
 
-from suanli.diagnostics import Severity, render_all
+from suanli.cli_args import add_compile_options, compile_options
+from suanli.exitcodes import ExitCode
+from suanli.formats import DIAGNOSTIC_FORMATS
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help=".spec files to check")
-    parser.add_argument("--format", choices=("text", "json", "junit", "sarif", "github"), default="text",
+    parser.add_argument("--format", choices=tuple(DIAGNOSTIC_FORMATS), default="text",
                         help="text (stderr, default), json, or for CI: junit, sarif, github (stdout)")
     add_compile_options(parser)
 
 
-def add_compile_options(parser) -> None:
-    """Options every command that compiles a spec shares."""
-    from suanli.solver.cli_args import Once, byte_count
-
-    parser.add_argument("--scenario", metavar="NAME", action=Once, help="apply the overrides of scenario NAME")
-    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="K=V",
-                        help="override a property: --set region.guizhou.pue=1.2 (repeatable)")
-    parser.add_argument("--max-bytes", type=byte_count, default=None, metavar="N",
-                        help="largest spec (imports included) to read, in bytes (default 32 MB)")
-
-
-def compile_options(args) -> dict:
-    options = {"scenario": args.scenario, "overrides": tuple(args.overrides)}
-    if args.max_bytes is not None:
-        options["max_bytes"] = args.max_bytes
-    return options
-
-
 def run(args) -> int:
+    from suanli.cli_common import run_guarded
+
+    return run_guarded(_run, args)
+
+
+def _run(args) -> int:
+    """Every file -> `suanli.api.check` -> one DiagnosticOutput -> the format on stdout, text on stderr."""
     from suanli import api
+    from suanli.diagnostics import render_all
+    from suanli.formats.outputs import DiagnosticOutput
 
     all_diags, sources, derived = [], {}, []
     for path in args.files:
@@ -51,22 +43,17 @@ def run(args) -> int:
         sources.update(result.sources)
         if result.program is not None:
             derived += derived_sizes(path, result.program)
-    errors = sum(d.severity is Severity.ERROR for d in all_diags)
-    warnings = sum(d.severity is Severity.WARNING for d in all_diags)
-    if args.format == "json":
-        payload = {"files": list(args.files), "errors": errors, "warnings": warnings,
-                   "diagnostics": [d.to_json() for d in all_diags]}
-        if derived:  # §9: only specs with AI-sized workloads gain the key
-            payload["derived"] = derived
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
-    else:
-        if args.format in ("junit", "sarif", "github"):
-            sys.stdout.write(_ci_output(args.format, list(args.files), all_diags, 2 if errors else 0, sources))
+    errors = sum(d.severity.value == "error" for d in all_diags)
+    code = ExitCode.INVALID if errors else ExitCode.OK
+    out = DiagnosticOutput(list(args.files), all_diags, sources, code, derived)
+    renderer = DIAGNOSTIC_FORMATS[args.format]
+    sys.stdout.write(renderer(out))
+    if renderer.text_on_stderr:
         if all_diags:
             print(render_all(all_diags, sources), file=sys.stderr)
-        summary = f"{len(args.files)} file(s) checked: {errors} error(s), {warnings} warning(s)"
-        print(summary, file=sys.stderr)
-    return 2 if errors else 0
+        print(f"{len(args.files)} file(s) checked: {out.errors} error(s), {out.warnings} warning(s)",
+              file=sys.stderr)
+    return code
 
 
 def derived_sizes(path: str, program) -> list[dict]:
@@ -82,15 +69,6 @@ def derived_sizes(path: str, program) -> list[dict]:
             out.append({"file": path, "kind": "demand", "name": svc.name, "params": svc.params,
                         "token_rate_per_s": svc.token_rate, "compute_flops": svc.compute,
                         "compute_tflops": svc.compute / 1e12})
-    from suanli.solver.plan import round_sig
+    from suanli.rounding import round_sig
+
     return [{k: round_sig(v) if isinstance(v, float) else v for k, v in d.items()} for d in out]
-
-
-def _ci_output(fmt: str, files: list[str], diags: list, code: int, sources: dict) -> str:
-    from suanli.solver import ci_formats
-
-    if fmt == "junit":
-        return ci_formats.diagnostics_junit(files, diags, sources)
-    if fmt == "sarif":
-        return ci_formats.diagnostics_sarif(files, diags, code)
-    return ci_formats.diagnostics_github(files, diags)

@@ -16,14 +16,14 @@ import difflib
 import sys
 
 from suanli.diagnostics import CompileError, render_all
+from suanli.exitcodes import ExitCode
 
-EXIT_OK, EXIT_CHANGED, EXIT_INVALID, EXIT_NOT_WRITTEN = 0, 1, 2, 74
 _SAME, _CHANGED, _INVALID, _UNWRITTEN = "same", "changed", "invalid", "unwritten"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from suanli.cli_args import byte_count
     from suanli.grammar.source import DEFAULT_MAX_BYTES
-    from suanli.solver.cli_args import byte_count
 
     parser.add_argument("files", nargs="+", metavar="FILE", help="spec files to format")
     parser.add_argument("--check", action="store_true",
@@ -35,14 +35,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from suanli.cli_common import run_guarded
+
+    return run_guarded(_run, args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Every file is formatted (a bad one does not stop the others); the worst outcome is the exit code."""
     results = [_format_file(path, args) for path in args.files]
     if _INVALID in results:
-        return EXIT_INVALID
+        return ExitCode.INVALID
     if _UNWRITTEN in results:
-        return EXIT_NOT_WRITTEN
+        return ExitCode.NOT_WRITTEN
     if args.check and _CHANGED in results:
-        return EXIT_CHANGED
-    return EXIT_OK
+        return ExitCode.ASSERT  # would change a file
+    return ExitCode.OK
 
 
 def _format_file(path: str, args: argparse.Namespace) -> str:

@@ -9,7 +9,7 @@ Exit codes: 0 when the editor closes the connection; 2 when the `editor` extra
 
 from __future__ import annotations
 
-import sys
+from suanli.exitcodes import CommandError, ExitCode
 
 
 def add_arguments(parser) -> None:
@@ -19,9 +19,15 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from suanli.cli_common import run_guarded
+
+    return run_guarded(_run, args)
+
+
+def _run(args) -> int:
     try:
         from suanli.lsp.server import main
     except ImportError as exc:
-        print(f"suanli: the language server needs {exc.name}: pip install 'suanli[editor]'", file=sys.stderr)
-        return 2
+        raise CommandError(f"suanli: the language server needs {exc.name}: pip install 'suanli[editor]'",
+                           ExitCode.INVALID) from None
     return main()

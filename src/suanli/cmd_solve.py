@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import sys
 
-CI_FORMATS = ("junit", "sarif", "github")
+from suanli.cli_args import add_compile_options, seconds
+from suanli.exitcodes import CommandError, ExitCode
+from suanli.formats import PLAN_FORMATS
 
 
 def add_arguments(parser) -> None:
-    from suanli.solver.cli_args import seconds
-    from suanli.solver.cli_common import add_compile_options
-
     parser.add_argument("file", metavar="FILE", help="the root .spec file")
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs",
                         help="MILP backend (default highs)")
@@ -37,7 +36,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--relax", action="store_true", help="solve the LP relaxation (node counts, sites and placements real)")
     parser.add_argument("--write-lp", metavar="PATH", help="write the exact program solved as CPLEX LP")
     parser.add_argument("--write-mps", metavar="PATH", help="write the exact program solved as MPS")
-    parser.add_argument("--format", choices=("table", "json", "markdown", "html") + CI_FORMATS, default=None,
+    parser.add_argument("--format", choices=tuple(PLAN_FORMATS), default=None,
                         help="output format (default: table on a terminal, json otherwise, i.e. on a pipe "
                              "or with -o: scripts get JSON; pass --format table to a pipe for the table); "
                              "html is the page of `suanli report`; junit, sarif and github are for CI "
@@ -74,18 +73,16 @@ def add_near_arguments(parser) -> None:
 
 
 def _check_args(args) -> None:
-    from suanli.solver.cli_common import EXIT_INVALID, CommandError
-
     if args.time_limit is not None and not args.time_limit > 0:
-        raise CommandError("suanli: --time-limit must be a positive number of seconds", EXIT_INVALID)
+        raise CommandError("suanli: --time-limit must be a positive number of seconds", ExitCode.INVALID)
     if not 0 <= args.gap < 1:
-        raise CommandError("suanli: --gap must be in [0, 1)", EXIT_INVALID)
+        raise CommandError("suanli: --gap must be in [0, 1)", ExitCode.INVALID)
     if args.threads < 1:
-        raise CommandError("suanli: --threads must be at least 1", EXIT_INVALID)
+        raise CommandError("suanli: --threads must be at least 1", ExitCode.INVALID)
 
 
 def run(args) -> int:
-    from suanli.solver.cli_common import run_guarded
+    from suanli.cli_common import run_guarded
 
     return run_guarded(_run, args)
 
@@ -93,7 +90,7 @@ def run(args) -> int:
 def _run(args) -> int:
     """Arguments -> `suanli.api.load` -> output checks -> `suanli.api.solve` -> the gate -> one format."""
     from suanli.compiler import pipeline  # noqa: F401 - loaded here so `imports` holds every import
-    from suanli.solver.cli_common import check_outputs
+    from suanli.cli_common import check_outputs
     from suanli.stopwatch import Stopwatch
 
     watch = Stopwatch(echo=args.progress)
@@ -131,8 +128,6 @@ def _solve(program, args, watch, near=None, baseline=None):
     """(plan, exit code): the API's plan, or the plan its error carries, reported on stderr."""
     from suanli import api
     from suanli.errors import Infeasible, NoPlan
-    from suanli.solver.cli_common import (EXIT_ASSERT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_NOT_WRITTEN, EXIT_OK,
-                                          CommandError)
     from suanli.solver.watchdog import progress_wanted
 
     try:
@@ -144,69 +139,66 @@ def _solve(program, args, watch, near=None, baseline=None):
                          start_plan=baseline)  # the base plan, repaired to this spec, starts the MIP
     except Infeasible as exc:
         _say_infeasible(exc)
-        return exc.plan, EXIT_INFEASIBLE
+        return exc.plan, ExitCode.INFEASIBLE
     except NoPlan as exc:
         _say_no_plan(exc)
-        return exc.plan, EXIT_NO_PLAN
+        return exc.plan, ExitCode.NO_PLAN
     except OSError as exc:  # --write-lp / --write-mps
-        raise CommandError(f"suanli: {exc}", EXIT_NOT_WRITTEN) from None
+        raise CommandError(f"suanli: {exc}", ExitCode.NOT_WRITTEN) from None
     _say_failed_asserts(plan)
-    return plan, EXIT_OK if plan.asserts_hold else EXIT_ASSERT
+    return plan, ExitCode.OK if plan.asserts_hold else ExitCode.ASSERT
 
 
 def near_request(args):
     """The §11 request of --near-optimal/--alternatives/--slack, or None; exit 2 on bad values."""
-    from suanli.solver.cli_common import EXIT_INVALID, CommandError
     from suanli.solver.near_optimal import NearRequest, parse_slack
 
     wanted = args.near_optimal is not None or args.alternatives is not None
     if not wanted:
         if args.slack is not None:
-            raise CommandError("suanli: --slack goes with --near-optimal METRIC or --alternatives K", EXIT_INVALID)
+            raise CommandError("suanli: --slack goes with --near-optimal METRIC or --alternatives K", ExitCode.INVALID)
         return None
     if args.alternatives is not None and args.alternatives < 1:
-        raise CommandError("suanli: --alternatives takes a whole number K >= 1", EXIT_INVALID)
+        raise CommandError("suanli: --alternatives takes a whole number K >= 1", ExitCode.INVALID)
     try:
         slack = parse_slack(args.slack if args.slack is not None else "5%")
     except ValueError as exc:
-        raise CommandError(f"suanli: --slack: {exc}", EXIT_INVALID) from None
+        raise CommandError(f"suanli: --slack: {exc}", ExitCode.INVALID) from None
     return NearRequest(slack=slack, metric=args.near_optimal is not None, alternatives=args.alternatives or 0)
 
 
 def _gate_options(args):
     """The baseline plan and the allowed relative rise, checked before solving."""
-    from suanli.cmd_diff import read_plan
-    from suanli.solver.cli_common import EXIT_INVALID, CommandError
-    from suanli.solver.diff import parse_increase
+    from suanli.cli_common import read_plan
+    from suanli.plan_diff import parse_increase
 
     limit = None
     if args.max_increase is not None:
         if not args.baseline:
-            raise CommandError("suanli: --max-increase needs --baseline PLAN.json to compare with", EXIT_INVALID)
+            raise CommandError("suanli: --max-increase needs --baseline PLAN.json to compare with", ExitCode.INVALID)
         try:
             limit = parse_increase(args.max_increase)
         except ValueError as exc:
-            raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
+            raise CommandError(f"suanli: {exc}", ExitCode.INVALID) from None
     return (read_plan(args.baseline) if args.baseline else None), limit
 
 
 def _gate(plan, code, baseline, limit):
     """Compare with the baseline; a rise beyond `limit` turns exit 0 into 1."""
-    from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, CommandError
-    from suanli.solver.diff import check_budget
+    from suanli.plan_diff import check_budget
     from suanli.solver.plan import PlanWarning
 
     if baseline.currency != plan.currency:
         raise CommandError(f"suanli: the baseline plan is in {baseline.currency}, the spec in {plan.currency}: "
-                           "their costs cannot be compared", EXIT_INVALID)
+                           "their costs cannot be compared", ExitCode.INVALID)
     budget = check_budget(baseline, plan, limit)
-    if code not in (EXIT_OK, EXIT_ASSERT):
+    if code not in (ExitCode.OK, ExitCode.ASSERT):
         return plan, code, budget  # no plan: its exit code says it all
     if budget.exceeded:
         print(f"suanli: cost budget exceeded: {budget.message}", file=sys.stderr)
         plan = plan.model_copy(update={"warnings": plan.warnings + [
             PlanWarning(code="B001", message=f"cost budget exceeded: {budget.message}")]})
-        return plan, EXIT_ASSERT, budget
+        return plan, ExitCode.ASSERT, budget
     print(f"suanli: {budget.message}", file=sys.stderr)
     return plan, code, budget
 
@@ -215,7 +207,8 @@ def _load(args, watch):
     """Compile (`suanli.api.load`); on errors, also write the error document of the format (exit 2)."""
     from suanli import api
     from suanli.diagnostics import CompileError, render_all
-    from suanli.solver.cli_common import EXIT_INVALID, CommandError, _sources, default_format, emit, invalid_document
+    from suanli.cli_common import _sources, default_format, emit
+    from suanli.formats.outputs import DiagnosticOutput, PlanOutput
 
     try:
         return api.load(api.SpecFile(args.file), scenario=args.scenario, overrides=args.overrides,
@@ -225,8 +218,9 @@ def _load(args, watch):
         sources = {**_sources(diags), **getattr(exc, "sources", {})}  # the --near-optimal argument too
         print(render_all(diags, sources), file=sys.stderr)
         fmt = default_format(args.format, args.output)
-        emit(invalid_document(fmt, [args.file], diags, sources), args.output)
-        raise CommandError("", EXIT_INVALID) from None
+        invalid = DiagnosticOutput([args.file], diags, sources, ExitCode.INVALID)
+        emit(PLAN_FORMATS[fmt](PlanOutput(spec=args.file, invalid=invalid)), args.output)
+        raise CommandError("", ExitCode.INVALID) from None
 
 
 def _say_infeasible(exc) -> None:
@@ -253,25 +247,15 @@ def _say_failed_asserts(plan) -> None:
 
 
 def _output(plan, args, code: int = 0, budget=None) -> None:
-    from suanli.solver import ci_formats
-    from suanli.solver.cli_common import default_format, emit, write_atomic
+    """The plan in the requested format (PLAN_FORMATS), and with --save-plan its JSON too."""
+    from suanli.cli_common import default_format, emit, write_atomic
+    from suanli.cmd_report import spec_context
+    from suanli.formats.outputs import PlanOutput
     from suanli.solver.plan import dumps
-    from suanli.solver.render import render
 
-    fmt = default_format(args.format, args.output)
-    if fmt == "json":
-        text = dumps(plan)
-    elif fmt == "junit":
-        text = ci_formats.plan_junit(plan, budget)
-    elif fmt == "sarif":
-        text = ci_formats.plan_sarif(plan, code, budget)
-    elif fmt == "github":
-        text = ci_formats.plan_github(plan, budget)
-    elif fmt == "html":
-        from suanli.cmd_report import solve_html
-        text = solve_html(plan, args)
-    else:
-        text = render(plan, fmt)
+    out = PlanOutput(spec=args.file, plan=plan, exit_code=code, budget=budget,
+                     report_context=lambda: spec_context(args.file, args))
+    text = PLAN_FORMATS[default_format(args.format, args.output)](out)
     if getattr(args, "save_plan", None):
         write_atomic(args.save_plan, dumps(plan))
     emit(text, args.output)

@@ -19,7 +19,8 @@ from __future__ import annotations
 import os
 import sys
 
-from suanli.sweep_format import FORMATS
+from suanli.exitcodes import CommandError, ExitCode
+from suanli.formats import SWEEP_FORMATS
 
 
 def add_arguments(parser) -> None:
@@ -46,13 +47,13 @@ def add_arguments(parser) -> None:
                         help="override a property in every case (repeatable)")
     parser.add_argument("--max-bytes", type=int, default=None, metavar="N",
                         help="largest spec (imports included) to read, in bytes")
-    parser.add_argument("--format", choices=FORMATS, default=None,
+    parser.add_argument("--format", choices=tuple(SWEEP_FORMATS), default=None,
                         help="table (default on a terminal), json, csv, or parquet (needs -o)")
     parser.add_argument("-o", "--output", metavar="PATH", help="write the rows to PATH (atomically)")
 
 
 def run(args) -> int:
-    from suanli.solver.cli_common import run_guarded
+    from suanli.cli_common import run_guarded
 
     return run_guarded(_run, args)
 
@@ -77,10 +78,10 @@ def _run(args) -> int:
 
 
 def _check_options(args) -> str:
-    from suanli.solver.cli_common import EXIT_INVALID, CommandError, default_format
+    from suanli.cli_common import default_format
 
     def bad(message):
-        raise CommandError(f"suanli: {message}", EXIT_INVALID)
+        raise CommandError(f"suanli: {message}", ExitCode.INVALID)
 
     if args.time_limit is not None and not args.time_limit > 0:
         bad("--time-limit must be a positive number of seconds")
@@ -91,19 +92,18 @@ def _check_options(args) -> str:
     if args.samples < 0:
         bad("--samples must be 0 or more")
     fmt = default_format(args.format, args.output)
-    if fmt == "parquet" and not args.output:
-        bad("--format parquet writes a file: give -o PATH")
+    if SWEEP_FORMATS[fmt].binary and not args.output:
+        bad(f"--format {fmt} writes a file: give -o PATH")
     return fmt
 
 
 def _grid(text: str) -> tuple[str, list[str]]:
-    from suanli.solver.cli_common import EXIT_INVALID, CommandError
-
+    
     target, _, values = text.partition("=")
     items = [v.strip() for v in values.split(",")]
     if not target.strip() or not values.strip() or any(not v for v in items):
         raise CommandError(f"suanli: --grid `{text}`: write TARGET=V1,V2,... "
-                           "(e.g. --grid region.guizhou.power_price=0.35,0.5)", EXIT_INVALID)
+                           "(e.g. --grid region.guizhou.power_price=0.35,0.5)", ExitCode.INVALID)
     return target.strip(), items
 
 
@@ -111,13 +111,13 @@ def _read(args):
     """The source bundle and the scenario names to sweep; exit 2 when unreadable."""
     from suanli.diagnostics import render_all
     from suanli.grammar import ast
-    from suanli.solver.cli_common import EXIT_INVALID, CommandError, _sources
+    from suanli.cli_common import _sources
     from suanli.sweep import bundle_sources
 
     bundle, diags, modules = bundle_sources(args.file, args.max_bytes)
     if bundle is None:
         print(render_all(diags, _sources(diags)), file=sys.stderr)
-        raise CommandError("", EXIT_INVALID)
+        raise CommandError("", ExitCode.INVALID)
     names = list(dict.fromkeys(args.scenarios))
     if args.all_scenarios:  # the base, every declared scenario, then any other --scenario named
         declared = [s.name for m in modules for s in m.statements if isinstance(s, ast.Scenario)]
@@ -127,21 +127,21 @@ def _read(args):
 
 def _samples(args) -> list:
     from suanli.diagnostics import CompileError, render_all
-    from suanli.solver.cli_common import EXIT_INVALID, CommandError, _sources
+    from suanli.cli_common import _sources
 
     try:
         from suanli.sweep_samples import draw_samples
         drawn = draw_samples(args.file, args.samples, args.seed)
     except ModuleNotFoundError as exc:
         raise CommandError(f"suanli: --samples needs {exc.name}: pip install 'suanli[sweep]'",
-                           EXIT_INVALID) from None
+                           ExitCode.INVALID) from None
     except CompileError as exc:
         diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
         print(render_all(diags, _sources(diags)), file=sys.stderr)
         raise CommandError("suanli: --samples perturbs the base spec, which does not compile",
-                           EXIT_INVALID) from None
+                           ExitCode.INVALID) from None
     except ValueError as exc:  # nothing in the spec can be perturbed
-        raise CommandError(f"suanli: --samples: {exc}", EXIT_INVALID) from None
+        raise CommandError(f"suanli: --samples: {exc}", ExitCode.INVALID) from None
     if len(drawn) < args.samples:
         print(f"suanli: warning: only {len(drawn)} distinct perturbations drawn (asked for {args.samples})",
               file=sys.stderr)
@@ -149,20 +149,9 @@ def _samples(args) -> list:
 
 
 def _write(rows: list[dict], fmt: str, output) -> None:
-    from suanli.solver.cli_common import EXIT_NOT_WRITTEN, CommandError, emit
-    from suanli import sweep_format
+    from suanli.cli_common import emit
 
-    if fmt == "parquet":
-        try:
-            sweep_format.write_parquet(rows, output)
-        except ModuleNotFoundError:
-            raise CommandError("suanli: --format parquet needs pyarrow: pip install 'suanli[sweep]'",
-                               EXIT_NOT_WRITTEN) from None
-        except OSError as exc:
-            raise CommandError(f"suanli: cannot write {output}: {exc.strerror or exc}", EXIT_NOT_WRITTEN) from None
-        return
-    text = {"json": sweep_format.to_json, "csv": sweep_format.to_csv, "table": sweep_format.to_table}[fmt](rows)
-    emit(text, output)
+    emit(SWEEP_FORMATS[fmt](rows), output)
 
 
 def _summary(rows: list[dict], code: int) -> None:

@@ -9,46 +9,42 @@ Exit 0 valid; 1 the plan violates the spec (each violation on stdout);
 
 from __future__ import annotations
 
-import sys
+from suanli.cli_args import add_compile_options
+from suanli.exitcodes import ExitCode
 
 
 def add_arguments(parser) -> None:
-    from suanli.solver.cli_common import add_compile_options
-
     parser.add_argument("file", metavar="SPEC", help="the root .spec file")
     parser.add_argument("plan", metavar="PLAN", help="a plan JSON written by `suanli solve --format json`")
     add_compile_options(parser)
 
 
 def run(args) -> int:
+    from suanli.cli_common import run_guarded
+
+    return run_guarded(_run, args)
+
+
+def _run(args) -> int:
     """Arguments -> one `suanli.api.verify` call -> the violations on stdout."""
     from suanli import api
-    from suanli.diagnostics import CompileError
-    from suanli.errors import InvalidPlan
-    from suanli.solver.cli_common import EXIT_ASSERT, EXIT_INVALID, EXIT_OK, print_diagnostics
-
+    from suanli.cli_common import input_errors
     from suanli.robust_cli import is_robust_file, verify_robust
-    from suanli.solver.cli_common import CommandError
 
-    try:
+    with input_errors():
         if is_robust_file(args.plan):  # §10: one sub-plan per scenario
             return verify_robust(args)
         violations = api.verify(api.SpecFile(args.file), api.SpecFile(args.plan), scenario=args.scenario,
                                 overrides=args.overrides, max_bytes=getattr(args, "max_bytes", None))
-    except InvalidPlan as exc:
-        print(f"suanli: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    except CompileError as exc:
-        print_diagnostics(exc)
-        return EXIT_INVALID
-    except CommandError as exc:
-        if str(exc):
-            print(str(exc), file=sys.stderr)
-        return exc.code
+    return print_violations(args, violations, "the plan satisfies")
+
+
+def print_violations(args, violations: list, satisfies: str) -> int:
+    """Each violation on stdout (exit 1), or that `satisfies` the spec (exit 0)."""
     if violations:
         print(f"{args.plan}: {len(violations)} violation(s) of {args.file}:")
         for v in violations:
             print(f"  - {v}")
-        return EXIT_ASSERT
-    print(f"{args.plan}: the plan satisfies {args.file}")
-    return EXIT_OK
+        return ExitCode.ASSERT
+    print(f"{args.plan}: {satisfies} {args.file}")
+    return ExitCode.OK

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import sys
 
-from suanli.solver.cli_common import (
-    EXIT_ASSERT, EXIT_INFEASIBLE, EXIT_INVALID, EXIT_NO_PLAN, EXIT_OK, CommandError,
-)
+from suanli.exitcodes import CommandError, ExitCode
 
 
 def add_robust_options(parser, objective: bool = True) -> None:
@@ -40,15 +38,15 @@ def robust_names(args, program) -> list[str]:
         return [] if scenario_asked or program is None else list(program.settings.robust)
     names = [n.strip() for n in text.split(",")]
     if not all(names):
-        raise CommandError(f"suanli: --robust `{text}`: write scenario names separated by commas", EXIT_INVALID)
+        raise CommandError(f"suanli: --robust `{text}`: write scenario names separated by commas", ExitCode.INVALID)
     if getattr(args, "scenario", None):
         raise CommandError("suanli: --scenario and --robust cannot be combined: list the scenarios in --robust",
-                           EXIT_INVALID)
+                           ExitCode.INVALID)
     return list(dict.fromkeys(names))
 
 
 def load_scenarios(args, names: list[str], base=None) -> list:
-    from suanli.solver.cli_common import load_program
+    from suanli.cli_common import load_program
 
     programs = []
     for name in names:
@@ -71,39 +69,35 @@ class _Args:
 
 
 def run_solve(args, config, watch, base, names: list[str]) -> int:
+    from suanli.cli_common import default_format, emit, write_atomic
+    from suanli.formats import ROBUST_PLAN_FORMATS
     from suanli.solver.robust import RobustError
-    from suanli.solver.robust_plan import dumps, render
-    from suanli.solver.cli_common import default_format, emit, write_atomic
+    from suanli.solver.robust_plan import dumps
     from suanli.solver.robust_solve import solve_robust
 
     fmt = default_format(args.format, args.output)
     if getattr(args, "near_optimal", None) or getattr(args, "alternatives", None):
         raise CommandError("suanli: --near-optimal and --alternatives are not available for robust plans",
-                           EXIT_INVALID)
-    if fmt not in ("json", "table", "markdown", "html") or args.baseline:
+                           ExitCode.INVALID)
+    if fmt not in ROBUST_PLAN_FORMATS or args.baseline:
         raise CommandError("suanli: a robust plan is written as json, table, markdown or html (no CI formats "
-                           "or --baseline)", EXIT_INVALID)
+                           "or --baseline)", ExitCode.INVALID)
     programs = load_scenarios(args, names, base)
     watch.lap("compile", f"compiled {len(programs)} scenario(s)")
     try:
         outcome = solve_robust(programs, names, config, args.robust_objective)
     except RobustError as exc:
-        raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
+        raise CommandError(f"suanli: {exc}", ExitCode.INVALID) from None
     watch.lap("solver", f"robust plan: {outcome.status.value}")
     plan, code = robust_plan(args.file, programs, outcome, config, args.robust_objective)
     if getattr(args, "save_plan", None):
         write_atomic(args.save_plan, dumps(plan))
-    emit(_formatted(plan, fmt, args), args.output)
-    return code
-
-
-def _formatted(plan, fmt: str, args) -> str:
-    from suanli.solver.robust_plan import dumps, render
-
     if fmt == "html":  # the page of `suanli report PLAN --spec FILE`
         from suanli.cmd_report import robust_html
-        return robust_html(plan, args, args.file)
-    return dumps(plan) if fmt == "json" else render(plan, fmt)
+        emit(robust_html(plan, args, args.file), args.output)
+    else:
+        emit(ROBUST_PLAN_FORMATS[fmt](plan), args.output)
+    return code
 
 
 def robust_plan(spec: str, programs, outcome, config, objective: str):
@@ -128,7 +122,7 @@ def robust_plan(spec: str, programs, outcome, config, objective: str):
             print(f"suanli: the solver's answer failed verification: {v}", file=sys.stderr)
         plan.message = "the solver's answer failed independent verification"
         plan.warnings += [PlanWarning(code="V001", message=v) for v in outcome.violations]
-        return plan, EXIT_NO_PLAN
+        return plan, ExitCode.NO_PLAN
     plan.status, plan.objective, plan.gap = outcome.plans[0].status, outcome.objective, outcome.gap
     plan.cost = mean_cost(outcome.plans)
     failed = [(s.name, a) for s in plan.scenarios for a in s.plan.asserts if not a.passed]
@@ -136,7 +130,7 @@ def robust_plan(spec: str, programs, outcome, config, objective: str):
         kind = "advisory assert" if a.advisory else "assert"
         print(f"suanli: scenario {name}: {kind} {a.name} fails at {a.location}: value {a.value} {a.unit}",
               file=sys.stderr)
-    return plan, EXIT_ASSERT if any(not a.advisory for _, a in failed) else EXIT_OK
+    return plan, ExitCode.ASSERT if any(not a.advisory for _, a in failed) else ExitCode.OK
 
 
 def _no_plan(plan, outcome):
@@ -149,11 +143,11 @@ def _no_plan(plan, outcome):
               file=sys.stderr)
         for item in outcome.infeasibility:
             print(f"  - {item.message}", file=sys.stderr)
-        return plan, EXIT_INFEASIBLE
+        return plan, ExitCode.INFEASIBLE
     plan.status = "time_limit" if outcome.status is Status.TIME_LIMIT else "error"
     plan.message = f"no plan: the solver says {outcome.status.value}"
     print(f"suanli: {plan.message}", file=sys.stderr)
-    return plan, EXIT_NO_PLAN
+    return plan, ExitCode.NO_PLAN
 
 
 # ---------------------------------------------------------------- verify, explain, diff
@@ -181,11 +175,12 @@ def read_robust(path: str):
             return loads(fh.read())
     except (OSError, UnicodeDecodeError, ValueError, ValidationError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CommandError(f"suanli: {path} is not a robust plan: {first}", EXIT_INVALID) from None
+        raise CommandError(f"suanli: {path} is not a robust plan: {first}", ExitCode.INVALID) from None
 
 
 def verify_robust(args) -> int:
     """`verify FILE PLAN [--scenario S]` for a robust plan: S's sub-plan, or every one."""
+    from suanli.cmd_verify import print_violations
     from suanli.solver.robust_plan import builds_of, year_builds_of
     from suanli.solver.verify import verify
 
@@ -196,24 +191,18 @@ def verify_robust(args) -> int:
         sub = plan.sub_plan(name)
         if sub is None:
             raise CommandError(f"suanli: {args.plan} has no scenario `{name}` (it has: "
-                               f"{', '.join(plan.robust.scenarios)})", EXIT_INVALID)
+                               f"{', '.join(plan.robust.scenarios)})", ExitCode.INVALID)
         program = load_scenarios(_Args(args, None), [name])[0]
         violations += [f"scenario {name}: {v}" for v in verify(program, sub)]
         if builds_of(sub) != plan.builds or year_builds_of(sub) != plan.years:
             violations.append(f"scenario {name}: its builds differ from the plan's shared builds")
-    if violations:
-        print(f"{args.plan}: {len(violations)} violation(s) of {args.file}:")
-        for v in violations:
-            print(f"  - {v}")
-        return EXIT_ASSERT
-    print(f"{args.plan}: scenario(s) {', '.join(names)} of the robust plan satisfy {args.file}")
-    return EXIT_OK
+    return print_violations(args, violations, f"scenario(s) {', '.join(names)} of the robust plan satisfy")
 
 
 def explain_robust(args, base, names: list[str]) -> int:
     """Why no one build serves every scenario; each relaxed group names its scenario."""
-    import json
-
+    from suanli.formats import EXPLAIN_FORMATS
+    from suanli.formats.outputs import ExplainOutput
     from suanli.solver.backend import SolveOptions, Status
     from suanli.solver.highs_backend import HighsBackend
     from suanli.solver.robust import RobustError, stack
@@ -223,27 +212,14 @@ def explain_robust(args, base, names: list[str]) -> int:
     try:
         st = stack([lower_any(p) for p in programs])
     except RobustError as exc:
-        raise CommandError(f"suanli: {exc}", EXIT_INVALID) from None
+        raise CommandError(f"suanli: {exc}", ExitCode.INVALID) from None
     status = HighsBackend().solve(st.sp, SolveOptions(time_limit=args.time_limit)).status
     items, alone = [], []
     if status is Status.INFEASIBLE:
         alone = alone_infeasible(programs, names, args.time_limit)
         items = explain_stack(programs, names, st, args.time_limit)
-    code = {Status.INFEASIBLE: EXIT_INFEASIBLE, Status.OPTIMAL: EXIT_OK, Status.FEASIBLE: EXIT_OK}.get(
-        status, EXIT_NO_PLAN)
-    if args.format == "json":
-        payload = {"status": status.value, "scenarios": names, "infeasible_alone": alone,
-                   "infeasibility": [i.model_dump(mode="json") for i in items]}
-        sys.stdout.write(json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
-    elif status is Status.INFEASIBLE:
-        print(f"{args.file}: no one build serves every scenario of {', '.join(names)}")
-        for name in alone:
-            print(f"  scenario {name} is infeasible even on its own")
-        print("relaxing these (least total slack) would make the robust plan feasible:")
-        for item in items:
-            print(f"  - {item.message}")
-    elif code == EXIT_OK:
-        print(f"{args.file}: one build serves every scenario of {', '.join(names)}: nothing to explain")
-    else:
-        print(f"{args.file}: the solver could not decide feasibility ({status.value})")
+    code = {Status.INFEASIBLE: ExitCode.INFEASIBLE, Status.OPTIMAL: ExitCode.OK, Status.FEASIBLE: ExitCode.OK}.get(
+        status, ExitCode.NO_PLAN)
+    out = ExplainOutput(args.file, status.value, items, scenarios=names, infeasible_alone=alone)
+    sys.stdout.write(EXPLAIN_FORMATS[args.format](out))
     return code

@@ -10,8 +10,6 @@ change}] (nodes built that year) and "year_sites": [{year, region, old, new}] sa
 
 from __future__ import annotations
 
-import json
-
 COST_PARTS = ("total", "site", "capex", "opex", "energy", "network", "carbon")
 
 
@@ -58,34 +56,3 @@ def _scenario(name: str, old, new) -> dict:
     return {"name": name, "in": "both" if old and new else "old" if old else "new",
             "objective": _change(old.objective if old else None, new.objective if new else None),
             "cost": {part: _change(value(old, part), value(new, part)) for part in COST_PARTS}}
-
-
-def dumps(diff: dict) -> str:
-    return json.dumps(diff, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def render(diff: dict) -> str:
-    from suanli.solver.render import _table, num
-
-    signed = lambda v: "-" if v is None else ("+" if v > 0 else "") + num(v)
-    obj = diff["objective"]
-    out = [f"Robust objective: {num(obj['old'])} -> {num(obj['new'])} ({signed(obj['change'])})", ""]
-    rows = [[b["region"], b["node_type"], num(b["old"]), num(b["new"]), signed(b["change"])] for b in diff["builds"]]
-    out += _table("Shared builds that changed", ["region", "node type", "old", "new", "change"], rows, False)
-    if not rows:
-        out += ["Shared builds: unchanged", ""]
-    rows = [[s["region"], "open" if s["old"] else "closed", "open" if s["new"] else "closed"] for s in diff["sites"]]
-    out += _table("Sites that changed", ["region", "old", "new"], rows, False)
-    if "year_builds" in diff:
-        rows = [[str(b["year"]), b["region"], b["node_type"], num(b["old"]), num(b["new"]), signed(b["change"])]
-                for b in diff["year_builds"]]
-        out += _table("Builds per year that changed", ["year", "region", "node type", "old", "new", "change"],
-                      rows, False) if rows else ["Builds per year: unchanged", ""]
-        rows = [[str(s["year"]), s["region"], "open" if s["old"] else "closed", "open" if s["new"] else "closed"]
-                for s in diff["year_sites"]]
-        out += _table("Sites per year that changed", ["year", "region", "old", "new"], rows, False)
-    rows = [[s["name"] + ("" if s["in"] == "both" else f" (only {s['in']})"), num(s["objective"]["old"]),
-             num(s["objective"]["new"]), signed(s["cost"]["total"]["change"])] for s in diff["scenarios"]]
-    out += _table(f"Scenarios ({diff['currency']})", ["scenario", "old objective", "new objective",
-                                                      "cost change"], rows, False)
-    return "\n".join(out).rstrip() + "\n"

@@ -19,8 +19,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional
 
-from suanli.solver.watchdog import owned_tempdir
-
 # exit codes by how bad they are: the sweep exits with the worst case's code
 SEVERITY = (70, 2, 4, 3, 1, 0)
 COST_PARTS = ("total", "site", "capex", "opex", "energy", "network", "carbon")
@@ -95,6 +93,8 @@ def _materialize(bundle: SourceBundle, folder: str, removed_links) -> str:
 def run_case(bundle: SourceBundle, case: Case, options: CaseOptions, scratch: Optional[str] = None) -> dict:
     """Compile and solve one case; its row (never raises for a case that fails). Temp files go
     under `scratch` when given (a pool's folder, removed by the parent even if a worker is killed)."""
+    from suanli.solver.watchdog import owned_tempdir
+
     start = time.perf_counter()
     try:
         with owned_tempdir(scratch) as tmp:

@@ -21,12 +21,12 @@ def run_on_dask(address: str, bundle: SourceBundle, cases: list[Case], options: 
                 tick: Callable[[int], object]) -> list[dict]:
     from distributed import Client, as_completed
 
-    from suanli.solver.cli_common import EXIT_INVALID, CommandError
+    from suanli.exitcodes import CommandError, ExitCode
 
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as exc:
-        raise CommandError(f"suanli: cannot reach the Dask scheduler at {address}: {exc}", EXIT_INVALID) from None
+        raise CommandError(f"suanli: cannot reach the Dask scheduler at {address}: {exc}", ExitCode.INVALID) from None
     futures = []
     try:
         shared = client.scatter(bundle, broadcast=True, hash=False)

@@ -1,110 +1,31 @@
 """What each property means and defaults to, for hover text (docs/reference.md says
 the same at length). Dimensions, ranges and examples come from the compiler's schema;
-this table adds the words. A property missing here still hovers with its schema facts.
+these tables add the words. A property missing here still hovers with its schema facts.
+
+The words are data, one row per property or metric, tab-separated beside this
+module: properties.tsv (kind, property, default, meaning) and metrics.tsv
+(metric, dimension, meaning). Lines starting with `#` are comments.
 """
 
 from __future__ import annotations
 
+from importlib.resources import files
+
+
+def _rows(name: str) -> list[list[str]]:
+    text = files("suanli.lsp").joinpath(name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def _property_docs() -> dict[str, dict[str, tuple[str, str]]]:
+    docs: dict[str, dict[str, tuple[str, str]]] = {}
+    for kind, prop, default, meaning in _rows("properties.tsv"):
+        docs.setdefault(kind, {})[prop] = (default, meaning)
+    return docs
+
+
 # kind -> property -> (default, meaning)
-PROPERTY_DOCS: dict[str, dict[str, tuple[str, str]]] = {
-    "settings": {
-        "horizon": ("1 year", "the planning period H: energy, opex and capex shares are for H"),
-        "currency": ("the one currency the spec uses", "the spec's currency, e.g. CNY"),
-        "utilization": ("100%", "the share of installed compute that work may use"),
-        "carbon_price": ("0", "price of emitted carbon, charged as cost.carbon"),
-        "years": ("none (one period of length horizon)", "plan year by year: `2026 .. 2030`"),
-        "discount_rate": ("0", "costs of year y are divided by (1 + rate)^(y - first year)"),
-        "robust": ("none", "scenarios one shared build plan must serve, e.g. `[base, drought]`"),
-    },
-    "region": {
-        "power_price": ("0", "electricity price"),
-        "pue": ("1", "power usage effectiveness: facility power / IT power (>= 1)"),
-        "carbon_intensity": ("0", "grid carbon per unit of energy"),
-        "renewable": ("0", "share of energy that is renewable (feeds renewable_energy, not carbon)"),
-        "power_cap": ("unlimited", "largest facility power (PUE included)"),
-        "site_cost": ("0", "fixed cost paid only if anything is built here (money, or money/time times H)"),
-        "max_nodes": ("unlimited", "most nodes of all types in this region"),
-        "max_params": ("unlimited", "largest model (parameters) a demand or job placed here may have"),
-        "tags": ("[]", "names that group regions, usable as selectors"),
-        "label": ("none", "a human-readable name for reports"),
-    },
-    "node": {
-        "class": ("required", "the workload class this node type serves (ai, general, ...)"),
-        "compute": ("0", "compute rate of one node"),
-        "storage": ("0", "storage of one node"),
-        "memory": ("0", "memory of one node"),
-        "media": ("none", "storage medium (ssd, hdd, ...), usable as a selector"),
-        "power": ("required", "IT power of one node (> 0)"),
-        "capex": ("0", "purchase price of one node, spread over its lifetime"),
-        "lifetime": ("the horizon", "years a node is written off over (and, with years, stays installed)"),
-        "opex": ("0", "running cost of one node per unit of time"),
-        "regions": ("all regions", "regions or tags where this type may be built"),
-        "max_per_region": ("unlimited", "most nodes of this type in one region"),
-        "available": ("the first year", "first year this type may be built (with years)"),
-        "label": ("none", "a human-readable name for reports"),
-    },
-    "link": {
-        "latency": ("required", "one-way latency of the link"),
-        "bandwidth": ("unlimited", "capacity in each direction separately"),
-        "transfer_cost": ("0", "price of moving data across the link"),
-    },
-    "demand": {
-        "class": ("required", "the node class that serves it"),
-        "compute": ("0", "sustained compute rate"),
-        "storage": ("0", "storage it needs"),
-        "memory": ("0", "memory it needs"),
-        "origin": ("none", "the region its users and data are in"),
-        "traffic": ("0", "data rate from the origin to where it is served (needs origin)"),
-        "max_latency": ("none", "largest latency from the origin to a serving region (needs origin)"),
-        "residency": ("anywhere", "regions or tags it must stay in"),
-        "split": ("true", "whether it may be spread over several regions"),
-        "growth": ("0", "yearly growth of compute, storage and traffic (with years)"),
-        "years": ("all years", "the years it is active (with years)"),
-        "params": ("none", "model parameters; with token_rate gives compute = 2 * params * token_rate"),
-        "token_rate": ("none", "tokens per second served (written like `2e4 / s`)"),
-        "backups": ("0", "copies kept in other regions (split = false only)"),
-        "backup_separation": ("0", "least latency between the serving region and each backup"),
-        "label": ("none", "a human-readable name for reports"),
-    },
-    "job": {
-        "class": ("required", "the node class it runs on"),
-        "work": ("required (or params and tokens)", "total compute work"),
-        "deadline": ("required", "time it must finish in"),
-        "serial_fraction": ("0", "Amdahl's serial share, in [0, 1)"),
-        "efficiency": ("100%", "share of peak compute the job achieves, in (0, 1]"),
-        "max_nodes": ("unlimited", "most nodes it may use"),
-        "storage": ("0", "storage it needs while running"),
-        "memory": ("0", "memory it needs while running"),
-        "origin": ("none", "the region its data comes from"),
-        "data": ("0", "data moved once from the origin (needs origin)"),
-        "max_latency": ("none", "largest latency from the origin (needs origin)"),
-        "residency": ("anywhere", "regions or tags it must stay in"),
-        "params": ("none", "model parameters; with tokens gives work = 6 * params * tokens"),
-        "tokens": ("none", "training tokens"),
-        "year": ("the first year", "the year it runs (with years)"),
-        "label": ("none", "a human-readable name for reports"),
-    },
-}
+PROPERTY_DOCS: dict[str, dict[str, tuple[str, str]]] = _property_docs()
 
 # metric -> (dimension, meaning), for hover on `cost`, `compute(...)`, ...
-METRIC_DOCS: dict[str, tuple[str, str]] = {
-    "cost": ("money", "total cost over the horizon: site + capex + opex + energy + network + carbon"),
-    "cost.site": ("money", "site costs of the regions opened"),
-    "cost.capex": ("money", "capex x H / lifetime per node built"),
-    "cost.opex": ("money", "opex x H per node built"),
-    "cost.energy": ("money", "facility energy x power price"),
-    "cost.network": ("money", "data moved x transfer cost along its path"),
-    "cost.carbon": ("money", "carbon x carbon price"),
-    "energy": ("energy", "facility energy over the horizon (PUE included); optional region selectors"),
-    "renewable_energy": ("energy", "energy x renewable share; optional region selectors"),
-    "carbon": ("carbon", "energy x carbon intensity; optional region selectors"),
-    "nodes": ("count", "nodes built in the selected regions, of the selected types/classes"),
-    "compute": ("compute rate", "installed compute (utilization not applied)"),
-    "storage": ("data", "installed storage"),
-    "memory": ("data", "installed memory"),
-    "power": ("power", "facility power, PUE included"),
-    "served": ("ratio", "share of a demand or job placed in the selected regions"),
-    "utilization": ("ratio", "work placed / (H x installed compute); assert only"),
-    "latency": ("time", "largest latency from a demand's or job's origin to where it runs; assert only"),
-    "tag": ("regions", "the regions with a tag, as a `for` domain: `for r in tag(west)`"),
-}
+METRIC_DOCS: dict[str, tuple[str, str]] = {metric: (dim, meaning) for metric, dim, meaning in _rows("metrics.tsv")}

@@ -10,7 +10,7 @@ from suanli.report import charts, tables
 from suanli.report.context import ReportContext
 from suanli.report.graph import graph_chart
 from suanli.report.tables import e, n
-from suanli.solver.render import num
+from suanli.rounding import num
 
 CSS = """
 body{font-family:"DejaVu Sans",Verdana,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;

@@ -18,7 +18,7 @@ from suanli.report.context import ReportContext
 from suanli.report.graph import graph_chart
 from suanli.report.html import _figure, _page, _panel, _section, _years_table
 from suanli.report.tables import e, n
-from suanli.solver.render import num
+from suanli.rounding import num
 
 
 def robust_report(plan: dict, contexts: Optional[dict[str, ReportContext]] = None) -> str:

@@ -7,7 +7,7 @@ from typing import Iterable, Optional
 
 from suanli.report.charts import COST_PARTS, relative_slack, statement_status
 from suanli.report.context import ReportContext
-from suanli.solver.render import num
+from suanli.rounding import num
 
 
 def table(headers: list[str], rows: Iterable[list[str]], classes: Optional[list[str]] = None,

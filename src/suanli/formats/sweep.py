@@ -1,4 +1,4 @@
-"""A sweep's rows as table, JSON, CSV or Parquet (docs/sweep.md).
+"""`sweep --format`: a sweep's rows as table, JSON, CSV or Parquet (docs/sweep.md; SWEEP_FORMATS).
 
 JSON is a list of row objects (nested `cost` and `nodes`). CSV and Parquet are
 flat: `cost.total` ... `cost.carbon`, and one `nodes.REGION` column per region
@@ -12,18 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 
+from suanli.exitcodes import CommandError, ExitCode
 from suanli.sweep import COST_PARTS
 
-FORMATS = ("table", "json", "csv", "parquet")
 _HEAD = ("name", "scenario", "overrides", "description", "status", "code", "objective", "objective_unit",
          "currency")
 _TAIL = ("carbon_tco2", "asserts_failed", "solve_time_s", "message")
 
 
-def to_json(rows: list[dict]) -> str:
+def rows_json(rows: list[dict]) -> str:
     return json.dumps(rows, allow_nan=False, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -44,7 +42,7 @@ def flat(row: dict, regions: list[str]) -> dict:
     return out
 
 
-def to_csv(rows: list[dict]) -> str:
+def rows_csv(rows: list[dict]) -> str:
     regions, buffer = regions_of(rows), io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns(rows), lineterminator="\n")
     writer.writeheader()
@@ -56,24 +54,21 @@ def to_csv(rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def write_parquet(rows: list[dict], path: str) -> None:
-    """Atomically: a temp file in the target folder, then os.replace."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+def rows_parquet(rows: list[dict]) -> bytes:
+    """The Parquet file's bytes (written atomically by the command, like every output)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ModuleNotFoundError:
+        raise CommandError("suanli: --format parquet needs pyarrow: pip install 'suanli[sweep]'",
+                           ExitCode.NOT_WRITTEN) from None
     regions = regions_of(rows)
     records = [flat(row, regions) for row in rows]
     fields = [(name, _arrow_type(pa, name)) for name in columns(rows)]
     table = pa.Table.from_pylist(records, schema=pa.schema(fields))
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".suanli-", suffix=".parquet", dir=folder)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
 
 
 def _arrow_type(pa, name: str):
@@ -86,8 +81,8 @@ def _arrow_type(pa, name: str):
     return pa.string()
 
 
-def to_table(rows: list[dict]) -> str:
-    from suanli.solver.render import num
+def rows_table(rows: list[dict]) -> str:
+    from suanli.rounding import num
 
     headers = ["case", "status", "objective", "cost.total", "carbon tCO2", "nodes", "time s", "message"]
     body = []

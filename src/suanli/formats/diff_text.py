@@ -1,13 +1,15 @@
-"""Renderings of a `PlanDiff`: an aligned text table, or Markdown for a
-pull-request comment (a headline line, then collapsible `<details>` sections).
+"""The sections of a `PlanDiff` as the human formats show it: an aligned text
+table (`table`), or Markdown for a pull-request comment (`markdown`: a headline
+line, then collapsible `<details>` sections); md says which.
 """
 
 from __future__ import annotations
 
 from typing import Optional
 
-from suanli.solver.diff import PlanDiff, ValueChange
-from suanli.solver.render import _table, num
+from suanli.formats.cells import table
+from suanli.plan_diff.model import PlanDiff, ValueChange
+from suanli.rounding import num
 
 
 def signed(v: Optional[float]) -> str:
@@ -91,28 +93,8 @@ def sections(d: PlanDiff, md: bool) -> list[tuple[str, str, list[str], list[list
         out.append(("Cost by part", f"{signed(d.total.delta)} {d.currency}" if d.total.delta is not None
                     else "not comparable", ["part", "before", "after", "change", "%"], rows))
     if d.regions or d.node_types:
-        rows = []
-        for r in d.regions:
-            for n in r.nodes:
-                rows.append([r.name, n.node_type, num(n.old), num(n.new), signed(n.delta)])
-            if r.old_open != r.new_open:
-                rows.append([r.name, "(site)", _opened(r.old_open), _opened(r.new_open),
-                             "opened" if r.new_open else "closed"])
-        for n in d.node_types:
-            rows.append(["(all regions)", n.node_type, num(n.old), num(n.new), signed(n.delta)])
-        moved = ", ".join(f"{signed(n.delta)} {n.node_type}" for n in d.node_types) or "regions changed"
-        out.append(("Nodes per region and node type", moved,
-                    ["region", "node type", "before", "after", "change"], rows))
-        power = [[r.name, num(r.power_mw.old), num(r.power_mw.new), signed(r.power_mw.delta),
-                  num(r.energy_mwh.old), num(r.energy_mwh.new), signed(r.energy_mwh.delta)]
-                 for r in d.regions if r.power_mw.changed or r.energy_mwh.changed]
-        if power:
-            out.append(("Power and energy per region", f"{len(power)} region(s)",
-                        ["region", "MW before", "MW after", "MW change", "MWh before", "MWh after",
-                         "MWh change"], power))
+        out += _region_sections(d)
     if d.years:
-        from suanli.solver.diff_years import year_rows
-
         out.append(("Changes per year", f"{len(d.years)} year(s) changed",
                     ["year", "region", "what", "before", "after", "change"], year_rows(d.years)))
     if d.placements:
@@ -135,6 +117,29 @@ def sections(d: PlanDiff, md: bool) -> list[tuple[str, str, list[str], list[list
     return out
 
 
+def _region_sections(d: PlanDiff) -> list[tuple[str, str, list[str], list[list[str]]]]:
+    """Nodes per region and node type (sites too), then power and energy where they changed."""
+    rows = []
+    for r in d.regions:
+        for n in r.nodes:
+            rows.append([r.name, n.node_type, num(n.old), num(n.new), signed(n.delta)])
+        if r.old_open != r.new_open:
+            rows.append([r.name, "(site)", _opened(r.old_open), _opened(r.new_open),
+                         "opened" if r.new_open else "closed"])
+    for n in d.node_types:
+        rows.append(["(all regions)", n.node_type, num(n.old), num(n.new), signed(n.delta)])
+    moved = ", ".join(f"{signed(n.delta)} {n.node_type}" for n in d.node_types) or "regions changed"
+    out = [("Nodes per region and node type", moved, ["region", "node type", "before", "after", "change"], rows)]
+    power = [[r.name, num(r.power_mw.old), num(r.power_mw.new), signed(r.power_mw.delta),
+              num(r.energy_mwh.old), num(r.energy_mwh.new), signed(r.energy_mwh.delta)]
+             for r in d.regions if r.power_mw.changed or r.energy_mwh.changed]
+    if power:
+        out.append(("Power and energy per region", f"{len(power)} region(s)",
+                    ["region", "MW before", "MW after", "MW change", "MWh before", "MWh after",
+                     "MWh change"], power))
+    return out
+
+
 def _unchanged(d: PlanDiff, present: set[str]) -> list[str]:
     names = [("Cost by part", "cost"), ("Nodes per region and node type", "nodes"),
              ("Placements that moved", "placements"), ("Carbon and energy", "carbon and energy"),
@@ -142,8 +147,7 @@ def _unchanged(d: PlanDiff, present: set[str]) -> list[str]:
     return [label for title, label in names if title not in present]
 
 
-def render_diff(d: PlanDiff, fmt: str = "table") -> str:
-    md = fmt == "markdown"
+def render_diff(d: PlanDiff, md: bool) -> str:
     out = [headline(d, md), "", _status_line(d, md), ""]
     if d.budget and (d.budget.exceeded or d.budget.max_increase is None or md):
         out += [("> " if md else "") + d.budget.message, ""]
@@ -162,13 +166,32 @@ def render_diff(d: PlanDiff, fmt: str = "table") -> str:
     for title, summary, headers, rows in found:
         if md:
             out += [f"<details><summary>{title}: {summary}</summary>", ""]
-            out += _table(title, headers, rows, md=True)[2:]  # no "###" title inside the details
+            out += table(title, headers, rows, md=True)[2:]  # no "###" title inside the details
             out += ["</details>", ""]
         else:
-            out += _table(f"{title} ({summary})", headers, rows, md=False)
+            out += table(f"{title} ({summary})", headers, rows, md=False)
     both = all(getattr(d, s).status in ("optimal", "feasible") for s in ("old", "new"))
     if d.changed and both:
         rest = _unchanged(d, {t for t, *_ in found})
         if rest:
             out += [("_Unchanged: " if md else "Unchanged: ") + ", ".join(rest) + ("._" if md else "."), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def year_rows(changes) -> list[list[str]]:
+    """Multi-year plans (LANGUAGE.md §8): one row per change in a year."""
+    rows = []
+    for y in changes:
+        t = y.total
+        rows.append([str(y.year), "(cost)", "", num(t.old), num(t.new), signed(t.delta)])
+        for b in y.builds:
+            rows.append([str(y.year), b.region, f"builds of {b.node_type}", num(b.old), num(b.new),
+                         signed(b.delta)])
+        for r in y.regions:
+            for n in r.nodes:
+                rows.append([str(y.year), r.name, f"installed {n.node_type}", num(n.old), num(n.new),
+                             signed(n.delta)])
+            if r.old_open != r.new_open:
+                rows.append([str(y.year), r.name, "site", "open" if r.old_open else "closed",
+                             "open" if r.new_open else "closed", "opened" if r.new_open else "closed"])
+    return rows

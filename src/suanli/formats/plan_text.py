@@ -1,61 +1,21 @@
-"""Human renderings of a plan: an aligned text table (TTY default) or Markdown."""
+"""The sections of a plan as the human formats show it: an aligned text table
+(`table`, the TTY default) or Markdown (`markdown`); md says which."""
 
 from __future__ import annotations
 
-import math
-from typing import Optional
-
-from suanli.solver.plan import Plan, round_sig
-from suanli.solver.render_near import near_sections
-
-
-def num(v: Optional[float]) -> str:
-    if v is None:
-        return "-"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, int):
-        return str(v)
-    v = round_sig(v)
-    if v == 0 or not 1e-3 <= abs(v) < 1e15:
-        return f"{v:.6g}"
-    digits = max(0, 5 - int(math.floor(math.log10(abs(v)))))
-    text = f"{v:,.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+from suanli.formats.cells import bound_text, pad, table, text_width
+from suanli.formats.plan_near import near_sections
+from suanli.rounding import num
+from suanli.solver.plan import Plan
 
 
-def text_width(text: str) -> int:
-    """Columns a terminal gives the text: CJK characters take two (wcwidth)."""
-    from wcwidth import wcswidth
-
-    width = wcswidth(text)
-    return width if width >= 0 else len(text)  # control characters: count code points
-
-
-def pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - text_width(text))
-
-
-def _table(title: str, headers: list[str], rows: list[list[str]], md: bool) -> list[str]:
-    if not rows:
-        return []
-    if md:
-        out = [f"### {title}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-        out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
-        return out + [""]
-    widths = [max(text_width(h), *(text_width(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    line = lambda cells: "  ".join(pad(c, w) for c, w in zip(cells, widths)).rstrip()
-    return [title, line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows] + [""]
-
-
-def render(plan: Plan, fmt: str = "table") -> str:
-    md = fmt == "markdown"
+def render(plan: Plan, md: bool) -> str:
     out = [("# Plan" if md else "Plan") + f" for {plan.spec}", ""]
     out += _summary(plan, md)
     for section in (_costs, _years, _regions, _demands, _jobs, _links, _statements, _shadow, _infeasible,
                     _warnings):
         out += section(plan, md)
-    out += near_sections(plan, md, num, _table)
+    out += near_sections(plan, md)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -71,9 +31,9 @@ def _years(plan: Plan, md: bool) -> list[str]:
         rows.append([str(y.year), num(y.cost.total), num(y.discount_factor), built or "-",
                      num(standing), ", ".join(r.name for r in y.regions if r.open) or "-",
                      num(y.carbon_tco2)])
-    return _table(f"Years (cost in {plan.currency}, undiscounted)",
-                  ["year", "cost", "discount", "builds", "installed nodes", "open", "carbon tCO2"],
-                  rows, md)
+    return table(f"Years (cost in {plan.currency}, undiscounted)",
+                 ["year", "cost", "discount", "builds", "installed nodes", "open", "carbon tCO2"],
+                 rows, md)
 
 
 def _summary(plan: Plan, md: bool) -> list[str]:
@@ -97,7 +57,7 @@ def _costs(plan: Plan, md: bool) -> list[str]:
     if c.total is None:
         return []
     rows = [[k, num(getattr(c, k))] for k in ("site", "capex", "opex", "energy", "network", "carbon", "total")]
-    return _table(f"Cost ({plan.currency}, over the horizon)", ["part", "amount"], rows, md)
+    return table(f"Cost ({plan.currency}, over the horizon)", ["part", "amount"], rows, md)
 
 
 def _regions(plan: Plan, md: bool) -> list[str]:
@@ -109,7 +69,7 @@ def _regions(plan: Plan, md: bool) -> list[str]:
         rows.append([r.name, _open(r), nodes, num(r.power_mw), num(r.energy_mwh),
                      num(r.compute_tflops), num(r.storage_tb)]
                     + ([num(r.memory_tb)] if memory else []) + [util])
-    return _table("Regions", ["region", "open", "nodes", "power MW", "energy MWh", "compute TFLOPS",
+    return table("Regions", ["region", "open", "nodes", "power MW", "energy MWh", "compute TFLOPS",
                               "storage TB"] + (["memory TB"] if memory else []) + ["utilization"], rows, md)
 
 
@@ -127,9 +87,9 @@ def _demands(plan: Plan, md: bool) -> list[str]:
     rows = [[d.name, ", ".join(f"{r}={num(v)}" for r, v in sorted(d.regions.items())) or "-",
              num(d.latency_ms)] + ([num(d.compute_tflops)] if derived else [])
             + ([", ".join(d.backups or []) or "-"] if backups else []) for d in plan.demands]
-    return _table("Demands", ["demand", "served in (fraction)", "latency ms"]
-                  + (["compute TFLOPS (2·params·token_rate)"] if derived else [])
-                  + (["backups"] if backups else []), rows, md)
+    return table("Demands", ["demand", "served in (fraction)", "latency ms"]
+                 + (["compute TFLOPS (2·params·token_rate)"] if derived else [])
+                 + (["backups"] if backups else []), rows, md)
 
 
 def _jobs(plan: Plan, md: bool) -> list[str]:
@@ -138,8 +98,8 @@ def _jobs(plan: Plan, md: bool) -> list[str]:
     derived = any(j.work_pflop is not None for j in plan.jobs)  # §9: jobs sized as 6·params·tokens
     rows = [[j.name, j.region or "-", j.node_type or "-", num(j.nodes), num(j.runtime_h)]
             + ([num(j.work_pflop)] if derived else []) for j in plan.jobs]
-    return _table("Jobs", ["job", "region", "node type", "nodes", "runtime h"]
-                  + (["work PFLOP (6·params·tokens)"] if derived else []), rows, md)
+    return table("Jobs", ["job", "region", "node type", "nodes", "runtime h"]
+                 + (["work PFLOP (6·params·tokens)"] if derived else []), rows, md)
 
 
 def _relaxed_jobs(plan: Plan, md: bool) -> list[str]:
@@ -152,43 +112,37 @@ def _relaxed_jobs(plan: Plan, md: bool) -> list[str]:
         for k, p in enumerate(places):
             rows.append([j.name if k == 0 else "", p.region, p.node_type, num(p.fraction),
                          num(p.nodes), num(p.runtime_h)])
-    return _table("Jobs (relaxed: fractional placements)",
-                  ["job", "region", "node type", "fraction", "nodes", "runtime h"], rows, md)
+    return table("Jobs (relaxed: fractional placements)",
+                 ["job", "region", "node type", "fraction", "nodes", "runtime h"], rows, md)
 
 
 def _links(plan: Plan, md: bool) -> list[str]:
     rows = [[f"{l.a} -- {l.b}", num(l.latency_ms), num(l.bandwidth_gbps) if l.bandwidth_gbps is not None
              else "unlimited", num(l.traffic_ab_gbps), num(l.traffic_ba_gbps)] for l in plan.links]
-    return _table("Links", ["link", "latency ms", "bandwidth Gbps", "a->b Gbps", "b->a Gbps"], rows, md)
-
-
-def _bound(s) -> str:
-    if s.op == "in":
-        return f"in {num(s.lower)} .. {num(s.upper)}"
-    return f"{s.op} {num(s.bound)}"
+    return table("Links", ["link", "latency ms", "bandwidth Gbps", "a->b Gbps", "b->a Gbps"], rows, md)
 
 
 def _statements(plan: Plan, md: bool) -> list[str]:
-    req = [[s.name, num(s.value), _bound(s), s.unit, num(s.slack), "yes" if s.binding else "no", s.location]
+    req = [[s.name, num(s.value), bound_text(s), s.unit, num(s.slack), "yes" if s.binding else "no", s.location]
            for s in plan.requires]
-    asr = [[s.name, num(s.value), _bound(s), s.unit,
+    asr = [[s.name, num(s.value), bound_text(s), s.unit,
             ("pass" if s.passed else "FAIL") + (" (advisory)" if s.advisory else ""), s.location]
            for s in plan.asserts]
-    return (_table("Requires", ["require", "value", "bound", "unit", "slack", "binding", "at"], req, md)
-            + _table("Asserts", ["assert", "value", "bound", "unit", "result", "at"], asr, md))
+    return (table("Requires", ["require", "value", "bound", "unit", "slack", "binding", "at"], req, md)
+            + table("Asserts", ["assert", "value", "bound", "unit", "result", "at"], asr, md))
 
 
 def _shadow(plan: Plan, md: bool) -> list[str]:
     rows = [[s.constraint, num(s.value), s.unit, s.location or "-"] for s in plan.shadow_prices]
-    return _table("Shadow prices (objective change per unit, over the horizon)",
-                  ["constraint", "value", "unit", "at"], rows, md)
+    return table("Shadow prices (objective change per unit, over the horizon)",
+                 ["constraint", "value", "unit", "at"], rows, md)
 
 
 def _infeasible(plan: Plan, md: bool) -> list[str]:
     rows = [[i.message, i.location or "-"] for i in plan.infeasibility]
-    return _table("Why it is infeasible", ["explanation", "at"], rows, md)
+    return table("Why it is infeasible", ["explanation", "at"], rows, md)
 
 
 def _warnings(plan: Plan, md: bool) -> list[str]:
     rows = [[w.code, w.message, w.location or "-"] for w in plan.warnings]
-    return _table("Warnings", ["code", "message", "at"], rows, md)
+    return table("Warnings", ["code", "message", "at"], rows, md)

@@ -1,17 +1,21 @@
-"""What `solve`, `verify` and `explain` share: compiling, output, exit codes."""
+"""What every command shares: the CommandError guard, compiling, diagnostics, output.
+
+The CLI layer (with cli_args.py): no solver module imports this one.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from typing import Optional
+from typing import Optional, Union
 
-EXIT_OK, EXIT_ASSERT, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN = 0, 1, 2, 3, 4
-EXIT_NOT_WRITTEN = 74
+from suanli.exitcodes import CommandError, ExitCode
 
 
 def run_guarded(run, args) -> int:
-    """Run a command's body; a CommandError becomes its message on stderr and its exit code."""
+    """Run a command's body; a CommandError becomes its message on stderr and its exit code.
+    Every command's `run` is `run_guarded(_run, args)`."""
     try:
         return run(args)
     except CommandError as exc:
@@ -20,29 +24,10 @@ def run_guarded(run, args) -> int:
         return exc.code
 
 
-class CommandError(Exception):
-    """A user-facing failure with its exit code (message already worded)."""
-
-    def __init__(self, message: str, code: int):
-        super().__init__(message)
-        self.code = code
-
-
-def add_compile_options(parser) -> None:
-    try:
-        from suanli.cmd_check import add_compile_options as shared
-    except ImportError:  # pragma: no cover - check not built in
-        parser.add_argument("--scenario", metavar="NAME", help="apply the overrides of scenario NAME")
-        parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="K=V",
-                            help="override a property: --set region.guizhou.pue=1.2 (repeatable)")
-        return
-    shared(parser)
-
-
 def _compile_kwargs(args) -> dict:
-    kw = {"scenario": getattr(args, "scenario", None), "overrides": tuple(getattr(args, "overrides", ()) or ())}
-    if getattr(args, "max_bytes", None) is not None:
-        kw["max_bytes"] = args.max_bytes
+    from suanli.cli_args import compile_options
+
+    kw = compile_options(args)
     if getattr(args, "near_optimal", None) is not None:
         kw["near"] = args.near_optimal
     return kw
@@ -59,7 +44,23 @@ def load_program(args, path: str, watch=None):
         diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
         sources = {**_sources(diags), **getattr(exc, "sources", {})}  # the --near-optimal argument too
         print(render_all(diags, sources), file=sys.stderr)
-        raise CommandError("", EXIT_INVALID) from None
+        raise CommandError("", ExitCode.INVALID) from None
+
+
+@contextlib.contextmanager
+def input_errors():
+    """Inside: a spec that does not compile (its diagnostics printed) or a file that is
+    not a plan (its reason) becomes CommandError(2), for run_guarded to return."""
+    from suanli.diagnostics import CompileError
+    from suanli.errors import InvalidPlan
+
+    try:
+        yield
+    except InvalidPlan as exc:
+        raise CommandError(f"suanli: {exc}", ExitCode.INVALID) from None
+    except CompileError as exc:
+        print_diagnostics(exc)
+        raise CommandError("", ExitCode.INVALID) from None
 
 
 def print_diagnostics(exc) -> None:
@@ -93,7 +94,7 @@ def write_atomic(path: str, text: str) -> None:
     try:
         write(path, text)
     except OutputRefused as exc:
-        raise CommandError(f"suanli: {exc}", EXIT_NOT_WRITTEN) from None
+        raise CommandError(f"suanli: {exc}", ExitCode.NOT_WRITTEN) from None
 
 
 def check_outputs(*paths: Optional[str]) -> None:
@@ -105,10 +106,11 @@ def check_outputs(*paths: Optional[str]) -> None:
             try:
                 check_target(path)
             except OutputRefused as exc:
-                raise CommandError(f"suanli: {exc}", EXIT_NOT_WRITTEN) from None
+                raise CommandError(f"suanli: {exc}", ExitCode.NOT_WRITTEN) from None
 
 
-def emit(text: str, output: Optional[str]) -> None:
+def emit(text: Union[str, bytes], output: Optional[str]) -> None:
+    """The rendered output to `output` (atomically) or stdout; bytes (parquet) go to a file only."""
     if output:
         write_atomic(output, text)
     else:
@@ -122,26 +124,12 @@ def default_format(args_format: Optional[str], output: Optional[str]) -> str:
     return "table" if output is None and sys.stdout.isatty() else "json"
 
 
-def invalid_document(fmt: str, files: list[str], diags: list, sources: dict) -> str:
-    """What `solve` writes (stdout or -o) when the spec is invalid (exit 2),
-    so every exit code 0-4 leaves a document of the requested format:
-    json {"status": "error", ...}, the CI formats' diagnostics, or one line."""
-    import json
+def read_plan(path: str):
+    """A plan file (`suanli.api.read_plan`: read as hostile input); exit 2 saying why on a bad one."""
+    from suanli import api
+    from suanli.errors import InvalidPlan
 
-    from suanli.solver import ci_formats
-
-    errors = sum(d.severity.value == "error" for d in diags)
-    message = f"the spec is invalid: {errors} error(s)"
-    if fmt == "json":
-        doc = {"status": "error", "spec": files[0], "message": message, "errors": errors,
-               "diagnostics": [d.to_json() for d in diags]}
-        return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    if fmt == "junit":
-        return ci_formats.diagnostics_junit(files, diags, sources)
-    if fmt == "sarif":
-        return ci_formats.diagnostics_sarif(files, diags, EXIT_INVALID)
-    if fmt == "github":
-        return ci_formats.diagnostics_github(files, diags)
-    if fmt == "markdown":
-        return f"# Plan for {files[0]}\n\n- **status**: error\n- **message**: {message}\n"
-    return f"suanli: {files[0]}: {message}\n"
+    try:
+        return api.read_plan(path)
+    except InvalidPlan as exc:
+        raise CommandError(f"suanli: {exc}", ExitCode.INVALID) from None

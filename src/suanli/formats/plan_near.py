@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from suanli.formats.cells import table
+from suanli.rounding import num
 from suanli.solver.plan import Plan
 
 
-def near_sections(plan: Plan, md: bool, num, table) -> list[str]:
-    return _range(plan, md, num) + _alternatives(plan, md, num, table)
+def near_sections(plan: Plan, md: bool) -> list[str]:
+    return _range(plan, md) + _alternatives(plan, md)
 
 
-def _range(plan: Plan, md: bool, num) -> list[str]:
+def _range(plan: Plan, md: bool) -> list[str]:
     near = plan.near_optimal
     if near is None:
         return []
@@ -23,7 +25,7 @@ def _range(plan: Plan, md: bool, num) -> list[str]:
     return ([f"### {title}", "", text, ""] if md else [title, text, ""])
 
 
-def _alternatives(plan: Plan, md: bool, num, table) -> list[str]:
+def _alternatives(plan: Plan, md: bool) -> list[str]:
     if plan.alternatives is None:
         return []
     base = plan.objective or 0.0
@@ -34,7 +36,7 @@ def _alternatives(plan: Plan, md: bool, num, table) -> list[str]:
         builds = ", ".join(f"{r.name} {num(r.compute_tflops)}" for r in p.regions if r.compute_tflops > 0)
         rows.append([str(k), f"{num(p.objective)}", f"{diff:+.2f}%", num(alt.score), builds or "-"])
     if not rows:
-        return ([f"### Alternatives", "", "none found (see warnings)", ""] if md
+        return (["### Alternatives", "", "none found (see warnings)", ""] if md
                 else ["Alternatives", "none found (see warnings)", ""])
     headers = ["#", f"objective ({plan.objective_unit})", "vs optimum", "score", "builds in (TFLOPS)"]
     return table("Alternatives (within the slack)", headers, rows, md)
