@@ -18,7 +18,7 @@ the optimal values coincide (which is how the harness proves the three
 programs are the same):
 - presolve: x[d,r] / y[j,r,t] only where r can host d at all (its class has a
   type with compute there, and some storage if d needs storage);
-- the site bound M (it decides the relaxed objective): as solver/sites.py
+- the site bound M (it decides the relaxed objective): as solver/families/sites.py
   documents, min(explicit caps, the demand bound), and for regions where more
   nodes can help a require the explicit caps alone (else max(1e6, 100 x the
   largest demand bound)).
@@ -237,7 +237,7 @@ class Prep:
         ub = None if upper is None else upper - constant
         return dict(coefs), lb, ub
 
-    # ---- the site bound M (follows solver/sites.py) -------------------------
+    # ---- the site bound M (follows solver/families/sites.py) -------------------------
     def site_bound(self) -> dict:
         """M per n column of a site region."""
         site = set(self.open_keys)

@@ -14,9 +14,9 @@ numbers) and the IR fields the solver and the verifier start from.
 
 from __future__ import annotations
 
-import heapq
 from fractions import Fraction
 
+from suanli.compiler.latency import least_latencies
 from suanli.diagnostics import Label, error
 
 
@@ -32,22 +32,9 @@ def check_backups(decl, props, ent, diags) -> None:
 
 def latencies_from(source: str, links) -> dict[str, Fraction]:
     """Least total link latency from `source` to every reachable region (exact)."""
-    adj: dict[str, list[tuple[str, Fraction]]] = {}
-    for link in links:
-        if link["a"] and link["b"] and link["latency"] is not None:
-            adj.setdefault(link["a"], []).append((link["b"], link["latency"]))
-            adj.setdefault(link["b"], []).append((link["a"], link["latency"]))
-    best: dict[str, Fraction] = {}
-    heap: list[tuple[Fraction, str]] = [(Fraction(0), source)]
-    while heap:
-        lat, here = heapq.heappop(heap)
-        if here in best:
-            continue
-        best[here] = lat
-        for there, step in adj.get(here, ()):
-            if there not in best:
-                heapq.heappush(heap, (lat + step, there))
-    return best
+    edges = ((link["a"], link["b"], link["latency"]) for link in links
+             if link["a"] and link["b"] and link["latency"] is not None)
+    return least_latencies(source, edges, Fraction(0))
 
 
 def backup_fields(d, allowed: tuple[str, ...], world, diags, cache: dict | None = None) -> dict:

@@ -3,14 +3,18 @@
 `path_table` is what the compiler uses: vectorised shortest paths from the distinct
 origins (scipy.sparse.csgraph) in exact integer arithmetic, names compared only where
 two paths tie; see fast_paths.py. `compute_paths` below is the reference it must agree
-with, and the fallback when the integers would not be exact in floats.
+with, and the fallback when the integers would not be exact in floats (and, per origin,
+where totals come within 1e-9 relative without being equal).
 
-For each origin, a label-setting search ordered by (total latency, total
-transfer cost, list of region names along the path). Sums are exact
-rationals, so decimal inputs such as 0.003 + 0.009 and 0.005 + 0.007 tie
-exactly; the tie-break order is then transfer cost, then the names list
-compared element by element by Unicode code point. Extending two paths by the
-same edge keeps their order, so the first label to settle a region is its path.
+For each origin, a label-setting search: regions are settled in order of their best
+candidate (total latency, total transfer cost, names), and a region's path extends the
+path of one of its already-settled neighbours. Among those candidates, the ones whose
+total latency ties with the least (within 1e-9 relative, path_ties.py) compete on
+transfer cost; those whose cost ties with the least of them on the list of region
+names, compared element by element by Unicode code point. Sums are exact (integers over
+common denominators), so decimal inputs such as 0.003 + 0.009 and 0.005 + 0.007 are
+equal, and the tolerance is applied exactly. Parallel links between two regions count
+once: the one with the lower (latency, transfer cost).
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ import heapq
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+
+import numpy as np
+
+from suanli.compiler.path_ties import ties_with_least
 
 
 @dataclass(frozen=True)
@@ -37,32 +45,49 @@ def _common_denominator(values) -> int:
 
 def adjacency(links):
     """Adjacency with latencies and costs as exact integers over common denominators
-    (comparing ints is ~20x faster than comparing Fractions, and just as exact)."""
+    (comparing ints is ~20x faster than comparing Fractions, and just as exact); one
+    link per pair of regions, the least (latency, cost) of parallel ones."""
     usable = [l for l in links if l["a"] and l["b"] and l["latency"] is not None]
     lat_den = _common_denominator(l["latency"] for l in usable)
     cost_den = _common_denominator(l["transfer_cost"] for l in usable)
-    adj: dict[str, list[tuple[str, int, int]]] = {}
+    least: dict[tuple[str, str], tuple[int, int]] = {}
     for link in usable:
-        lat = int(link["latency"] * lat_den)
-        cost = int(link["transfer_cost"] * cost_den)
-        adj.setdefault(link["a"], []).append((link["b"], lat, cost))
-        adj.setdefault(link["b"], []).append((link["a"], lat, cost))
+        pair = tuple(sorted((link["a"], link["b"])))
+        weight = (int(link["latency"] * lat_den), int(link["transfer_cost"] * cost_den))
+        if pair[0] != pair[1] and (pair not in least or weight < least[pair]):
+            least[pair] = weight
+    adj: dict[str, list[tuple[str, int, int]]] = {}
+    for (a, b), (lat, cost) in least.items():
+        adj.setdefault(a, []).append((b, lat, cost))
+        adj.setdefault(b, []).append((a, lat, cost))
     return adj, lat_den, cost_den
 
 
 def paths_from(origin: str, adj, lat_den: int = 1, cost_den: int = 1) -> dict[str, PathInfo]:
-    settled: dict[str, PathInfo] = {}
+    best: dict[str, tuple[int, int, tuple[str, ...]]] = {}
     heap = [(0, 0, (origin,))]
     while heap:
-        latency, cost, hops = heapq.heappop(heap)
+        _, _, hops = heapq.heappop(heap)
         here = hops[-1]
-        if here in settled:
+        if here in best:
             continue
-        settled[here] = PathInfo(Fraction(latency, lat_den), Fraction(cost, cost_den), hops)
+        label = best[here] = (0, 0, hops) if here == origin else _choose(here, adj, best)
+        latency, cost, path = label
         for there, lat, c in adj.get(here, ()):
-            if there not in settled:
-                heapq.heappush(heap, (latency + lat, cost + c, hops + (there,)))
-    return settled
+            if there not in best:
+                heapq.heappush(heap, (latency + lat, cost + c, path + (there,)))
+    return {r: PathInfo(Fraction(l, lat_den), Fraction(c, cost_den), h) for r, (l, c, h) in best.items()}
+
+
+def _choose(here: str, adj, best) -> tuple[int, int, tuple[str, ...]]:
+    """The path to `here`: through a settled neighbour, latency tied with the least
+    (1e-9 relative), then cost tied with the least of those, then the smallest names."""
+    options = [(best[u][0] + lat, best[u][1] + c, best[u][2] + (here,))
+               for u, lat, c in adj[here] if u in best]
+    least = min(o[0] for o in options)
+    options = [o for o in options if ties_with_least(o[0], least)]
+    cheapest = min(o[1] for o in options)
+    return min((o for o in options if ties_with_least(o[1], cheapest)), key=lambda o: o[2])
 
 
 def compute_paths(origins, links) -> dict[str, dict[str, PathInfo]]:
@@ -79,20 +104,29 @@ def path_table(origins, links):
 
 def table_from_exact(origins, links):
     """The PathTable of the reference algorithm (label-setting per origin, exact rationals)."""
-    import numpy as np
-    from suanli.compiler.path_table import NONE, ROOT, PathTable
+    from suanli.compiler.path_table import NONE, PathTable
     exact = compute_paths(origins, links)
     names = tuple(sorted({r for l in links if l["a"] and l["b"] and l["latency"] is not None
                           and l["a"] != l["b"] for r in (l["a"], l["b"])} | set(exact)))
-    index = {n: i for i, n in enumerate(names)}
     _, lat_den, _ = adjacency(links)
     shape = (len(exact), len(names))
     pred, lat_key = np.full(shape, NONE, dtype=np.int32), np.zeros(shape, dtype=object)
     latency, cost = np.full(shape, np.inf), np.full(shape, np.inf)
-    for k, origin in enumerate(sorted(exact)):
-        for dest, info in exact[origin].items():
+    table = PathTable(names, tuple(sorted(exact)), pred, latency, cost, lat_key, lat_den)
+    write_rows(table, exact)
+    return table
+
+
+def write_rows(table, exact: dict[str, dict[str, PathInfo]]) -> None:
+    """Store the reference's paths from each origin of `exact` in its row of `table`
+    (every latency is a whole number of 1/table.lat_den: a sum of link latencies)."""
+    from suanli.compiler.path_table import NONE, ROOT
+    index = table.index
+    for origin, found in exact.items():
+        k = table.row[origin]
+        table.pred[k], table.latency[k], table.cost[k], table.lat_key[k] = NONE, np.inf, np.inf, 0
+        for dest, info in found.items():
             i = index[dest]
-            pred[k, i] = ROOT if len(info.hops) == 1 else index[info.hops[-2]]
-            latency[k, i], cost[k, i] = float(info.latency), float(info.cost)
-            lat_key[k, i] = int(info.latency * lat_den)
-    return PathTable(names, tuple(sorted(exact)), pred, latency, cost, lat_key, lat_den)
+            table.pred[k, i] = ROOT if len(info.hops) == 1 else index[info.hops[-2]]
+            table.latency[k, i], table.cost[k, i] = float(info.latency), float(info.cost)
+            table.lat_key[k, i] = int(info.latency * table.lat_den)

@@ -5,8 +5,9 @@ paths; as Python objects they cost seconds and hundreds of MB before anyone
 reads them. The table keeps, per origin row, the latency and transfer cost
 of each region's path (floats, exactly what `float(Fraction)` of the exact sums
 gives), the exact latency as an integer over `lat_den` (for inclusive
-`max_latency` checks) and the predecessor of each region on its path: the
-chosen paths from one origin form a tree, so the predecessors give every hop list.
+`max_latency` checks, within 1e-9 relative: path_ties.py) and the predecessor
+of each region on its path: the chosen paths from one origin form a tree, so
+the predecessors give every hop list.
 
 It is a read-only sequence of `ir.Path` in the order the IR always had: origins
 by name, then destinations by name; `Path` objects are built only when read.
@@ -18,6 +19,8 @@ from collections.abc import Iterator, Sequence
 from fractions import Fraction
 
 import numpy as np
+
+from suanli.compiler.path_ties import within_limit_bound
 
 ROOT = -1  # pred of the origin itself
 NONE = -2  # pred of a region the origin cannot reach
@@ -46,11 +49,13 @@ class PathTable(Sequence):
         return int(np.count_nonzero(self.pred[self.row[origin]] != NONE)) if origin in self.row else 0
 
     def within(self, origin: str, limit: Fraction) -> set[str]:
-        """Reachable regions with latency <= limit, compared exactly."""
+        """Reachable regions with latency <= limit, or tied with it (1e-9 relative, exactly)."""
         if origin not in self.row:
             return set()
         k = self.row[origin]
-        bound = (limit.numerator * self.lat_den) // limit.denominator  # keys are integers
+        bound = within_limit_bound(limit, self.lat_den)  # keys are integers
+        if self.lat_key.dtype != object:
+            bound = min(bound, np.iinfo(self.lat_key.dtype).max)
         ok = (self.pred[k] != NONE) & (self.lat_key[k] <= bound)
         return {self.names[i] for i in np.flatnonzero(ok)}
 

@@ -10,39 +10,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from suanli.solver.backups import backup_columns
+from suanli.solver.families.backups import backup_columns
 from suanli.solver.index import Index
-
-
-@dataclass
-class PairTables:
-    """Per (origin, destination) region pair: transfer cost, latency and the
-    directed edges of its path (CSR over pair id = o * R + d)."""
-
-    kappa: np.ndarray  # [R*R] currency per B
-    latency: np.ndarray  # [R*R] s
-    edge_ptr: np.ndarray  # [R*R + 1]
-    edge_ids: np.ndarray
+from suanli.solver.path_arrays import PairTables
 
 
 def pair_tables(ix: Index) -> PairTables:
-    R = len(ix.program.regions)
-    kappa = np.zeros(R * R)
-    latency = np.zeros(R * R)
-    counts = np.zeros(R * R, dtype=np.int64)
-    edge_lists: dict[int, tuple[int, ...]] = {}
-    for (o, d), facts in ix.paths.items():
-        if o == d or o not in ix.region_ix or d not in ix.region_ix:
-            continue
-        pid = ix.region_ix[o] * R + ix.region_ix[d]
-        kappa[pid], latency[pid], counts[pid] = facts.cost, facts.latency, len(facts.edges)
-        edge_lists[pid] = facts.edges
-    edge_ptr = np.zeros(R * R + 1, dtype=np.int64)
-    np.cumsum(counts, out=edge_ptr[1:])
-    edge_ids = np.zeros(int(edge_ptr[-1]), dtype=np.int64)
-    for pid, edges in edge_lists.items():
-        edge_ids[edge_ptr[pid]:edge_ptr[pid + 1]] = edges
-    return PairTables(kappa, latency, edge_ptr, edge_ids)
+    """The IR's paths as arrays over region pairs, built once per Index."""
+    return ix.pairs
 
 
 @dataclass
@@ -67,29 +42,18 @@ class Columns:
     z_d: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # backups (§9)
     z_r: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
-    @property
-    def n0(self) -> int:
-        return 0
+    # the column blocks in order: n, open, x, y, z; each starts where the ones before end
+    _BLOCKS = ("n_r", "open_r", "x_d", "y_j", "z_d")
 
-    @property
-    def open0(self) -> int:
-        return len(self.n_r)
+    def _start(self, block: int) -> int:
+        return sum(len(getattr(self, name)) for name in self._BLOCKS[:block])
 
-    @property
-    def x0(self) -> int:
-        return self.open0 + len(self.open_r)
-
-    @property
-    def y0(self) -> int:
-        return self.x0 + len(self.x_d)
-
-    @property
-    def z0(self) -> int:
-        return self.y0 + len(self.y_j)
-
-    @property
-    def ncol(self) -> int:
-        return self.z0 + len(self.z_d)
+    n0 = property(lambda self: 0)
+    open0 = property(lambda self: self._start(1))
+    x0 = property(lambda self: self._start(2))
+    y0 = property(lambda self: self._start(3))
+    z0 = property(lambda self: self._start(4))
+    ncol = property(lambda self: self._start(5))
 
 
 def build_columns(ix: Index) -> Columns:

@@ -28,6 +28,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from suanli.solver.backend import SolveOptions, Status
+from suanli.solver.families.caps import NODES, POWER
 from suanli.solver.highs_backend import HighsBackend
 from suanli.solver.sparse import SparseProgram
 
@@ -173,7 +174,7 @@ def _overfilled_regions(sp: SparseProgram, x: np.ndarray) -> np.ndarray:
     """Regions whose power or node-count cap row x breaks."""
     act = sp.activity(x)
     out = [np.zeros(0, dtype=np.int64)]
-    for kind in ("power", "nodes"):
+    for kind in (POWER.name, NODES.name):
         for fam in sp.families(kind):
             rows = np.arange(fam.start, fam.stop)
             out.append(fam.keys["r"][act[rows] > sp.row_ub[rows] + ROW_TOL])

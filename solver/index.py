@@ -14,7 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
-from suanli.compiler.ir import Path, Program
+from suanli.compiler.ir import Program
 
 
 @dataclass(frozen=True)
@@ -165,19 +165,18 @@ class Index:
         return np.array([np.inf if v is None else float(v) for v in vals], dtype=float)
 
     @cached_property
-    def paths(self) -> dict[tuple[str, str], PathFacts]:
-        out: dict[tuple[str, str], PathFacts] = {}
-        for path in self.program.paths:
-            out[(path.origin, path.dest)] = self._facts(path)
-        return out
-
-    def _facts(self, path: Path) -> PathFacts:
-        hops = path.hops
-        edges = tuple(self.edge_of[(hops[i], hops[i + 1])] for i in range(len(hops) - 1))
-        return PathFacts(path.latency, path.transfer_cost, edges)
+    def pairs(self):
+        """Every path of the IR as arrays over region pairs (solver/path_arrays.py)."""
+        from suanli.solver.path_arrays import pair_tables
+        return pair_tables(self)
 
     def path(self, origin: str | None, dest: str) -> PathFacts:
         """The path a demand from `origin` served in `dest` uses (none: free)."""
         if origin is None or origin == dest:
             return PathFacts(0.0, 0.0, ())
-        return self.paths[(origin, dest)]
+        R, pairs = len(self.program.regions), self.pairs
+        pid = self.region_ix[origin] * R + self.region_ix[dest]
+        if not pairs.reached[pid]:
+            raise KeyError((origin, dest))
+        edges = pairs.edge_ids[pairs.edge_ptr[pid]:pairs.edge_ptr[pid + 1]].tolist()
+        return PathFacts(float(pairs.latency[pid]), float(pairs.kappa[pid]), tuple(edges))

@@ -27,20 +27,10 @@ class MetricVectors:
 
     # ---- selections ------------------------------------------------------
     def _region_mask(self, names) -> np.ndarray:
-        mask = np.zeros(self.cols.R, dtype=bool)
-        if names is None:
-            mask[:] = True
-        else:
-            mask[[self.ix.region_ix[n] for n in names]] = True
-        return mask
+        return _mask(self.cols.R, self.ix.region_ix, names)
 
     def _type_mask(self, names) -> np.ndarray:
-        mask = np.zeros(self.cols.T, dtype=bool)
-        if names is None:
-            mask[:] = True
-        else:
-            mask[[self.ix.type_ix[n] for n in names]] = True
-        return mask
+        return _mask(self.cols.T, self.ix.type_ix, names)
 
     def _n_vec(self, m: Metric, coef: np.ndarray) -> Vec:
         c = self.cols
@@ -155,3 +145,12 @@ def dense(vec: Vec, ncol: int) -> np.ndarray:
     out = np.zeros(ncol)
     np.add.at(out, vec[0], vec[1])
     return out
+
+
+def _mask(size: int, index: dict[str, int], names) -> np.ndarray:
+    """Selected positions: every one when `names` is None, else those named."""
+    if names is None:
+        return np.ones(size, dtype=bool)
+    mask = np.zeros(size, dtype=bool)
+    mask[[index[n] for n in names]] = True
+    return mask

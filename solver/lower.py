@@ -13,13 +13,11 @@ from __future__ import annotations
 import numpy as np
 
 from suanli.compiler.ir import Program
-from suanli.solver import rows as R
-from suanli.solver.backups import backup_rows
 from suanli.solver.columns import Columns, build_columns, pair_tables
+from suanli.solver.families import RowBuilder, Whole, whole_rows
 from suanli.solver.index import Index
 from suanli.solver.linmetrics import MetricVectors, dense
 from suanli.solver.names import Namer
-from suanli.solver.sites import site_rows
 from suanli.solver.sparse import Family, SortedCoo, SparseProgram
 
 RANGE_LIMIT = 1e9
@@ -32,43 +30,16 @@ def lower(program: Program, relax: bool = False, tight: bool = True) -> SparsePr
     cols = build_columns(ix)
     pairs = pair_tables(ix)
     mv = MetricVectors(ix, cols, pairs)
-    rb = R.RowBuilder()
-    R.served_rows(rb, ix, cols)
-    R.compute_rows(rb, ix, cols)
-    R.parallel_rows(rb, ix, cols)
-    R.storage_rows(rb, ix, cols)
-    R.memory_rows(rb, ix, cols)
-    backup_rows(rb, ix, cols, relax)
-    R.cap_rows(rb, ix, cols)
-    R.bandwidth_rows(rb, ix, cols, pairs)
-    require_rows(rb, program, mv)
-    obj_ids, obj_vals = mv.linexpr(program.objective.expr)
+    rb = RowBuilder()
+    obj = mv.linexpr(program.objective.expr)
     notes: list[str] = []
-    site_rows(rb, ix, cols, program.objective.sense, (obj_ids, obj_vals), notes, tight)
-    return _assemble(ix, cols, rb, mv, relax, (obj_ids, obj_vals), notes)
-
-
-def require_rows(rb: R.RowBuilder, program: Program, mv: MetricVectors) -> None:
-    """8. Every `require`: lower <= sum coef*metric + constant <= upper."""
-    rows, cols, vals, lbs, ubs, stmt, part = [], [], [], [], [], [], []
-    k = 0
-    for s_ix, st in enumerate(program.statements):
-        if st.kind != "require":
-            continue
-        for p_ix, row in enumerate(st.rows):
-            ids, coefs = mv.linexpr(row.expr)
-            rows.append(np.full(len(ids), k, dtype=np.int64))
-            cols.append(ids)
-            vals.append(coefs)
-            const = row.expr.constant
-            lbs.append(-np.inf if row.lower is None else row.lower - const)
-            ubs.append(np.inf if row.upper is None else row.upper - const)
-            stmt.append(s_ix)
-            part.append(p_ix)
-            k += 1
-    if k:
-        rb.add("require", np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
-               lbs, ubs, {"s": np.array(stmt), "p": np.array(part)})
+    whole_rows(Whole(rb, ix, cols, pairs, relax, program, mv, obj, notes, tight))
+    sp = assemble(program, rb, dense(obj, cols.ncol), _col_bounds(ix, cols, relax), _col_families(cols), relax)
+    sp.notes = notes
+    sp.names_ctx = Namer(ix)
+    sp.metrics = mv  # metric expressions as column vectors, for near-optimal objectives
+    _range_notes(sp)
+    return sp
 
 
 def _col_bounds(ix: Index, c: Columns, relax: bool):
@@ -91,27 +62,24 @@ def _col_families(c: Columns) -> list[Family]:
             Family("z", c.z0, c.ncol, {"d": c.z_d, "r": c.z_r})]
 
 
-def _assemble(ix, cols, rb, mv, relax, obj, notes) -> SparseProgram:
+def assemble(program: Program, rb: RowBuilder, cost: np.ndarray, bounds, col_families: list[Family],
+             relax: bool) -> SparseProgram:
+    """The scaled program of the rows in `rb`, the SI objective `cost` and the
+    column `bounds` (lower, upper, integer); names and metrics are the caller's."""
     indptr, indices, values, scale = _scaled_matrix(rb)
     lb, ub = (np.concatenate(b) if b else np.zeros(0) for b in (rb.lb, rb.ub))
-    cost = dense(obj, cols.ncol)
     obj_scale = _pow10_unit(np.abs(cost).max() if len(cost) else 0.0)
-    col_lb, col_ub, integer = _col_bounds(ix, cols, relax)
-    program = ix.program
-    sp = SparseProgram(
+    col_lb, col_ub, integer = bounds
+    return SparseProgram(
         sense=program.objective.sense, cost=cost / obj_scale,
         offset=program.objective.expr.constant / obj_scale, obj_scale=obj_scale,
         col_lb=col_lb, col_ub=col_ub, integer=integer,
         row_lb=lb * scale, row_ub=ub * scale, row_scale=scale,
         indptr=indptr, indices=indices, values=values,
-        col_families=_col_families(cols), row_families=rb.families, notes=notes, relaxed=relax)
-    sp.names_ctx = Namer(ix)
-    sp.metrics = mv  # metric expressions as column vectors, for near-optimal objectives
-    _range_notes(sp)
-    return sp
+        col_families=col_families, row_families=rb.families, notes=[], relaxed=relax)
 
 
-def _scaled_matrix(rb: R.RowBuilder):
+def _scaled_matrix(rb: RowBuilder):
     """The CSR matrix and the row scales, one family at a time (each family
     is a block of rows; its triplets are released from `rb` once used, so
     the builder must not be read afterwards): every row multiplied by the power of ten putting its

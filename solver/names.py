@@ -13,7 +13,9 @@ import re
 
 import numpy as np
 
+from suanli.solver.families import row_kind
 from suanli.solver.index import Index
+from suanli.solver.strengthen import KIND as SITE_USE
 
 _SAFE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,60}\Z")
 
@@ -48,7 +50,7 @@ class Namer:
         out: list[str] = []
         cols: list[str] = []
         for fam in sp.row_families:
-            if fam.kind == "site_use":  # strengthen.py: x(d,r) <= open(r), y(j,r,t) <= open(r)
+            if fam.kind == SITE_USE:  # strengthen.py: x(d,r) <= open(r), y(j,r,t) <= open(r)
                 cols = cols or self.col_names(sp)
                 out.extend(f"use.{cols[c]}" for c in fam.keys["col"])
             else:
@@ -58,8 +60,8 @@ class Namer:
     def _family_names(self, fam, col: bool) -> list[str]:
         k, K = fam.kind, fam.keys
         reg, typ = self.region, self.type
-        if k in ("n", "site"):
-            return [f"{k}({reg[r]},{typ[t]})" for r, t in zip(K["r"], K["t"])]
+        if k == "n":
+            return [f"n({reg[r]},{typ[t]})" for r, t in zip(K["r"], K["t"])]
         if k == "open":
             return [f"open({reg[r]})" for r in K["r"]]
         if k == "x":
@@ -68,37 +70,14 @@ class Namer:
             return [f"y({self.job[j]},{reg[r]},{typ[t]})" for j, r, t in zip(K["j"], K["r"], K["t"])]
         if k == "z":  # §9 backups
             return [f"z({self.service[d]},{reg[r]})" for d, r in zip(K["d"], K["r"])]
-        return self._row_family_names(fam)
+        return self.row_family_names(fam)
 
-    def _row_family_names(self, fam) -> list[str]:
-        k, K, reg = fam.kind, fam.keys, self.region
-        if k == "served":
-            return [f"served({self.service[d]})" for d in K["d"]]
-        if k == "runs":
-            return [f"runs({self.job[j]})" for j in K["j"]]
-        if k == "compute":
-            return [f"compute({reg[r]},{self.cls[c]})" for r, c in zip(K["r"], K["c"])]
-        if k in ("storage", "memory", "power", "nodes"):
-            return [f"{k}({reg[r]})" for r in K["r"]]
-        if k == "bandwidth":
-            return [self._edge_name(e) for e in K["e"]]
-        if k == "backups":
-            return [f"backups({self.service[d]})" for d in K["d"]]
-        if k == "separation":  # pairwise (--relax): (d, r, b); clique rows: (d, b)
-            if "r" not in K:
-                return [f"separation({self.service[d]},{reg[b]})" for d, b in zip(K["d"], K["b"])]
-            return [f"separation({self.service[d]},{reg[r]},{reg[b]})"
-                    for d, r, b in zip(K["d"], K["r"], K["b"])]
-        if k == "require":
-            return [f"require({self.statement[s]}).{p}" for s, p in zip(K["s"], K["p"])]
-        if k == "parallel":
-            return [f"parallel({self.job[j]},{reg[r]},{self.type[t]})"
-                    for j, r, t in zip(K["j"], K["r"], K["t"])]
-        return [f"{k}.{i}" for i in range(len(fam))]
-
-    def _edge_name(self, e: int) -> str:
-        _, a, b = self.edges[e]
-        return f"bandwidth({self.region[self.rix[a]]},{self.region[self.rix[b]]})"
+    def row_family_names(self, fam) -> list[str]:
+        """A row family's names, by its constraint family (families/); `kind.i` otherwise."""
+        kind = row_kind(fam.kind)
+        if kind is None or kind.names is None:
+            return [f"{fam.kind}.{i}" for i in range(len(fam))]
+        return kind.names(self, fam.keys)
 
 
 def _pick(names: list[str], ids) -> list[str]:

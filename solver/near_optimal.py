@@ -189,7 +189,8 @@ def decisions(sp: SparseProgram, x: np.ndarray) -> np.ndarray:
 def alternatives(program: Program, sp: SparseProgram, x_opt: np.ndarray, z: float, req: NearRequest,
                  run) -> tuple[list[Alternative], list[str]]:
     scale = program.objective.dimension.unit_scale or 1.0
-    bounded = slack_row(sp, slack_bound(z, req.slack, program.objective.sense) * scale)
+    bound = slack_bound(z, req.slack, program.objective.sense)
+    bounded = slack_row(sp, bound * scale)
     c_opt = region_compute(program, sp, x_opt, counts=False)
     counts = float(c_opt.sum()) <= 0
     if counts:
@@ -214,7 +215,7 @@ def alternatives(program: Program, sp: SparseProgram, x_opt: np.ndarray, z: floa
         seen.append(decisions(sp, found.x))
         score = float(vec @ found.x)
         used = {names[i]: float(w[i]) for i in np.flatnonzero(w)}
-        out.append(Alternative(score=score, weights=used, plan=found.plan))
+        out.append(Alternative(score=score, weights=used, slack=req.slack, bound=bound, plan=found.plan))
         w = gain_weights(w, region_compute(program, sp, found.x, counts))
     return out, warnings
 

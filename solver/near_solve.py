@@ -3,9 +3,12 @@ says what they are; this module only solves them and makes their plans)."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 from suanli.compiler.ir import Program
 from suanli.solver import postsolve
 from suanli.solver.backend import Status, get_backend
+from suanli.solver.near_start import first_variant_solve
 from suanli.solver.near_optimal import Found, NearRequest, alternatives, near_optimal, plan_warnings
 from suanli.solver.solve import Outcome, SolveConfig, _options, _report
 from suanli.solver.solve_years import report_years
@@ -14,11 +17,16 @@ from suanli.solver.strengthen import with_site_use
 from suanli.solver.watchdog import Deadline, owned_tempdir
 from suanli.stopwatch import SILENT, Stopwatch
 
+BUDGET_FLOOR_S = 5.0  # the least search time of an extra solve without --time-limit
+SEARCH_SHARE = 0.8  # of the plain solve's time: the search; the rest finishes the plan (polish, report, verify)
+
 
 def add_near_optimal(program: Program, outcome: Outcome, config: SolveConfig, req: NearRequest,
-                     watch: Stopwatch = SILENT) -> Outcome:
+                     watch: Stopwatch = SILENT, plain_seconds: Optional[float] = None) -> Outcome:
     """The optimal plan with `near_optimal` and/or `alternatives` filled in.
-    Nothing is added without an optimal (or feasible) plan to start from."""
+    Nothing is added without an optimal (or feasible) plan to start from.
+    Each extra solve gets `--time-limit` (config.time_limit) or, without one,
+    `solve_budget(plain_seconds)` (None: no limit)."""
     plan, x = outcome.plan, outcome.x
     sp = with_site_use(outcome.sparse) if outcome.sparse is not None else None  # the MILP the solver sees
     if x is None or plan.objective is None or not outcome.status.has_solution:
@@ -28,7 +36,8 @@ def add_near_optimal(program: Program, outcome: Outcome, config: SolveConfig, re
     if outcome.status is not Status.OPTIMAL:
         notes.append("the optimal solve stopped before proving optimality: the bound B comes from "
                      "the best plan found and may be loose")
-    run = lambda variant, start: _solve_variant(program, outcome.sparse, variant, config, start)
+    budget = config.time_limit if config.time_limit is not None else solve_budget(plain_seconds)
+    run = lambda variant, start: _solve_variant(program, outcome.sparse, variant, config, start, budget)
     update = {}
     if req.metric:
         update["near_optimal"], more = near_optimal(program, sp, x, z, req, run)
@@ -43,31 +52,45 @@ def add_near_optimal(program: Program, outcome: Outcome, config: SolveConfig, re
     return outcome
 
 
+def solve_budget(plain_seconds: Optional[float]) -> Optional[float]:
+    """The time each extra solve may search without `--time-limit`: SEARCH_SHARE
+    of the plain solve's, so that with finishing its plan it takes about as long
+    as the plain solve; at least BUDGET_FLOOR_S (small specs are solved to the
+    end well within it)."""
+    return None if plain_seconds is None else max(BUDGET_FLOOR_S, SEARCH_SHARE * plain_seconds)
+
+
 def _solve_variant(program: Program, base: SparseProgram, variant: SparseProgram, config: SolveConfig,
-                   start) -> Found:
+                   start, budget: Optional[float]) -> Found:
     """One solve of a variant of the lowered program (same columns, one or two
     more rows, another objective), finished and reported like `solve`'s plan
     (tie-break on the variant's objective, rounding, polish) but without shadow
-    prices; `--time-limit` counts afresh."""
+    prices; its time limit (`budget`) counts afresh."""
     backend = get_backend(config.solver)
-    deadline = Deadline(config.time_limit)
+    deadline = Deadline(budget)
     with owned_tempdir() as tmp:
         opts = lambda: _options(config, deadline, tmp)
-        first = backend.solve(variant, opts(), start=start if backend.NAME == "highs" else None)
+        first = first_variant_solve(backend, variant, opts, start, rounding=program.years is None)
         if not first.status.has_solution:
             return Found(None, status=first.status)
         if program.years is not None:  # finished like solve_years finishes its plan
-            return _found(report_years(program, base, variant, first, config), first)
+            return _found(report_years(program, base, variant, first, config), first, budget)
         x = first.x
-        if not variant.relaxed and config.tie_break and first.status is Status.OPTIMAL and not deadline.expired():
+        tight = first.gap is None or first.gap <= 1.01 * postsolve.TIE_GAP  # as solve._finish_mip
+        if (not variant.relaxed and config.tie_break and first.status is Status.OPTIMAL and tight
+                and not deadline.expired()):
             better = postsolve.tie_break(backend, variant, first, opts())
             x = x if better is None else better
         if not variant.relaxed:
             x = postsolve.polish(variant, postsolve.round_integers(variant, x), opts(), tie=config.tie_break)
         x = postsolve.settle_sites(variant, x)
-    return _found(_report(program, base, x, first, None, config), first)
+    return _found(_report(program, base, x, first, None, config), first, budget)
 
 
-def _found(outcome: Outcome, first) -> Found:
+def _found(outcome: Outcome, first, budget: Optional[float]) -> Found:
     problems = [f"an embedded plan failed verification: {v}" for v in outcome.violations]
+    if first.status is Status.FEASIBLE and budget is not None:
+        gap = "" if first.gap is None else f", proven within {100 * first.gap:.3g}% (its plan's `gap`)"
+        problems.append(f"an extra solve stopped at its time limit of {budget:.3g} s before proving its "
+                        f"value{gap}; the value is the best found (--time-limit gives each solve longer)")
     return Found(outcome.x, outcome.plan, first.status, problems)

@@ -41,6 +41,11 @@ class Cost(_M):
     carbon: Optional[float] = None
 
 
+def _omitted(description: str):
+    """A field left out of the JSON while it is None (plans without the feature read as before)."""
+    return Field(None, exclude_if=_absent, description=description)
+
+
 def _absent(v) -> bool:
     return v is None
 
@@ -49,19 +54,17 @@ class RegionPlan(_M):
     name: str
     open: bool = Field(description="site decision; in a relaxed plan: open_fraction > 0 "
                                    "(regions without site cost: open where nodes stand)")
-    open_fraction: Optional[float] = Field(
-        None, exclude_if=_absent,
-        description="relaxed plans only (omitted otherwise): the LP's open[r] in [0,1] for a region "
-                    "with site cost; 1 or 0 (as `open`) for other regions")
+    open_fraction: Optional[float] = _omitted(
+        "relaxed plans only (omitted otherwise): the LP's open[r] in [0,1] for a region "
+        "with site cost; 1 or 0 (as `open`) for other regions")
     nodes: dict[str, Number] = Field(description="node count per node type (non-zero only)")
     power_mw: float
     energy_mwh: float
     compute_tflops: float
     storage_tb: float
-    memory_tb: Optional[float] = Field(
-        None, exclude_if=_absent,
-        description="installed memory (§9); present only when the spec uses memory (a node type, "
-                    "demand or job with memory > 0)")
+    memory_tb: Optional[float] = _omitted(
+        "installed memory (§9); present only when the spec uses memory (a node type, "
+        "demand or job with memory > 0)")
     utilization: dict[str, Optional[float]] = Field(
         description="per class: compute work placed / (horizon x installed compute); null without compute")
 
@@ -70,16 +73,13 @@ class DemandPlan(_M):
     name: str
     regions: dict[str, float] = Field(description="fraction served in each region (non-zero only)")
     latency_ms: Optional[float] = Field(description="largest path latency from the origin to a serving region")
-    compute_tflops: Optional[float] = Field(
-        None, exclude_if=_absent,
-        description="§9: the compute derived as 2 x params x token_rate (only for demands sized that way)")
-    backups: Optional[list[str]] = Field(
-        None, exclude_if=_absent,
-        description="§9: regions holding a backup copy, by name; present on every demand when the "
-                    "spec has a demand with backups > 0 ([] for the others)")
-    backup_fractions: Optional[dict[str, float]] = Field(
-        None, exclude_if=_absent,
-        description="relaxed plans with backups only: the LP's z[d,b] > 0 per region")
+    compute_tflops: Optional[float] = _omitted(
+        "§9: the compute derived as 2 x params x token_rate (only for demands sized that way)")
+    backups: Optional[list[str]] = _omitted(
+        "§9: regions holding a backup copy, by name; present on every demand when the "
+        "spec has a demand with backups > 0 ([] for the others)")
+    backup_fractions: Optional[dict[str, float]] = _omitted(
+        "relaxed plans with backups only: the LP's z[d,b] > 0 per region")
 
 
 class JobPlacement(_M):
@@ -97,13 +97,11 @@ class JobPlan(_M):
     nodes: Optional[int]
     runtime_h: Optional[float]
     latency_ms: Optional[float] = None
-    work_pflop: Optional[float] = Field(
-        None, exclude_if=_absent,
-        description="§9: the work derived as 6 x params x tokens (only for jobs sized that way)")
-    placements: Optional[list[JobPlacement]] = Field(
-        None, exclude_if=_absent,
-        description="relaxed plans only (omitted otherwise): every placement with y > 0, "
-                    "by region then node type; the fractions sum to 1")
+    work_pflop: Optional[float] = _omitted(
+        "§9: the work derived as 6 x params x tokens (only for jobs sized that way)")
+    placements: Optional[list[JobPlacement]] = _omitted(
+        "relaxed plans only (omitted otherwise): every placement with y > 0, "
+        "by region then node type; the fractions sum to 1")
 
 
 class LinkPlan(_M):
@@ -199,15 +197,14 @@ class Plan(_M):
     shadow_prices: list[ShadowPrice] = []
     infeasibility: list[Infeasibility] = []
     warnings: list[PlanWarning] = []
-    years: Optional[list[YearPlan]] = Field(
-        None, exclude_if=_absent,
-        description="multi-year specs only (omitted otherwise): one entry per year; the top-level "
-                    "cost and objective are then discounted totals, regions/demands/jobs/links the "
-                    "last year's")
-    near_optimal: Optional["NearOptimal"] = Field(
-        None, exclude_if=_absent, description="`solve --near-optimal METRIC` only (docs/near-optimal.md)")
-    alternatives: Optional[list["Alternative"]] = Field(
-        None, exclude_if=_absent, description="`solve --alternatives K` only (docs/near-optimal.md)")
+    years: Optional[list[YearPlan]] = _omitted(
+        "multi-year specs only (omitted otherwise): one entry per year; the top-level "
+        "cost and objective are then discounted totals, regions/demands/jobs/links the "
+        "last year's")
+    near_optimal: Optional["NearOptimal"] = _omitted(
+        "`solve --near-optimal METRIC` only (docs/near-optimal.md)")
+    alternatives: Optional[list["Alternative"]] = _omitted(
+        "`solve --alternatives K` only (docs/near-optimal.md)")
 
     @classmethod
     def from_json(cls, source) -> "Plan":
@@ -258,6 +255,9 @@ class NearOptimal(_M):
 class Alternative(_M):
     score: float = Field(description="sum_r w[r] C[r] / C* of this plan")
     weights: dict[str, float] = Field(description="the non-zero region weights used to find it")
+    slack: Optional[float] = Field(None, description="S as a fraction: the slack it was found within "
+                                   "(recorded so `verify` checks the same B; absent in older plan files)")
+    bound: Optional[float] = Field(None, description="B = z* + S|z*|, in objective_unit, that it respects")
     plan: Plan
 
 

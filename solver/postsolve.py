@@ -34,6 +34,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from suanli.solver.backend import Backend, SolveOptions, SolveResult, Status
+from suanli.solver.families.sites import SITE
 from suanli.solver.highs_backend import HighsBackend
 from suanli.solver.sparse import Family, SparseProgram
 
@@ -237,7 +238,7 @@ def _face_tie_break(highs: HighsBackend, model, sp: SparseProgram, res: SolveRes
 def settle_sites(sp: SparseProgram, x: np.ndarray, tiny: float = 1e-9) -> np.ndarray:
     """Relaxed programs: open[r] >= n[r,t] / M[r,t] exactly (nodes <= tiny
     ignored, as the plan drops them); open < tiny without nodes -> 0."""
-    op, site = sp.family("open"), sp.family("site", rows=True)
+    op, site = sp.family("open"), sp.family(SITE.name, rows=True)
     if not sp.relaxed or op is None or not len(op):
         return x
     x = x.copy()

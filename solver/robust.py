@@ -30,11 +30,12 @@ from typing import Optional
 
 import numpy as np
 
+from suanli.solver.families.sites import SITE, SITE_BUILD
 from suanli.solver.sparse import Family, SparseProgram, to_csr
 
 SHARED = ("n", "open", "b")  # column families of the build (b: multi-year builds)
 SHARED_ROWS = ("installed", "stay_open")  # multi-year rows on shared columns only: kept once
-SITE_ROWS = ("site", "site_build")  # replaced by one shared block (the largest M)
+SITE_ROWS = (SITE.name, SITE_BUILD.name)  # replaced by one shared block (the largest M)
 OBJECTIVES = ("mean", "max")
 SITES_DIFFER = ("the scenarios differ in which regions have a site cost; a robust plan needs the same "
                 "sites in every scenario")
@@ -234,19 +235,19 @@ def _shared_year_sites(parts, colmap, base: int) -> list:
 def _shared_sites(parts, colmap, base: int):
     """One site row n[r,t] <= M * open[r] per shared n column, M the largest of the scenarios' M.
 
-    Each scenario's M is the least bound valid for *its* optimum (sites.py: more type-t nodes in
+    Each scenario's M is the least bound valid for *its* optimum (families/sites.py: more type-t nodes in
     r than could host everything placeable there never pay). A shared build may need the largest
     of those, and more than that helps no scenario, so the largest M keeps every robust optimum.
     """
     M, fallback = {}, {}
     for part, cmap in zip(parts, colmap):
-        for fam in part.families("site"):
+        for fam in part.families(SITE.name):
             for n, m, fb in zip(cmap[fam.keys["n"]].tolist(), fam.meta["M"].tolist(), fam.meta["fallback"].tolist()):
                 M[n] = max(M.get(n, 0.0), m)
                 fallback[n] = fallback.get(n, False) or fb
     if not M:
         return None
-    first = next(f for p in parts for f in p.families("site"))
+    first = next(f for p in parts for f in p.families(SITE.name))
     n_fam, open_fam = parts[0].family("n"), parts[0].family("open")
     n_cols = np.array(sorted(M), dtype=np.int64)
     m = np.array([M[c] for c in n_cols.tolist()])
@@ -259,7 +260,7 @@ def _shared_sites(parts, colmap, base: int):
     rows = np.concatenate([np.arange(k), np.arange(k)]) + base
     cols = np.concatenate([n_cols, open_cols])
     vals = np.concatenate([scale, -m * scale])
-    fam = Family("site", base, base + k, {"n": n_cols, "r": reg, "t": n_fam.keys["t"][n_cols]},
+    fam = Family(SITE.name, base, base + k, {"n": n_cols, "r": reg, "t": n_fam.keys["t"][n_cols]},
                  {**{key: v for key, v in first.meta.items() if key not in ("M", "fallback")},
                   "M": m, "fallback": np.array([fallback[c] for c in n_cols.tolist()])})
     return fam, rows, cols, vals, np.full(k, -np.inf), np.zeros(k), scale

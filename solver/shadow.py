@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from suanli.compiler.ir import Program
+from suanli.solver.families import row_kind
+from suanli.solver.families.text import say
 from suanli.solver.plan import ShadowPrice
-from suanli.solver.sparse import SparseProgram
-from suanli.solver.units import GBPS, MW, row_unit
+from suanli.solver.sparse import Family, SparseProgram
 
 REL_TINY = 1e-9
 
@@ -27,7 +28,7 @@ def shadow_prices(program: Program, sp: SparseProgram, row_dual: np.ndarray,
     si = row_dual * sp.row_scale * per_obj  # objective unit per SI unit of the row
     out: list[ShadowPrice] = []
     for fam in sp.row_families:
-        handler = _HANDLERS.get(fam.kind)
+        handler = shadow_handler(fam)
         if handler is None:
             continue
         for k in range(len(fam)):
@@ -41,45 +42,10 @@ def shadow_prices(program: Program, sp: SparseProgram, row_dual: np.ndarray,
     return sorted(out, key=lambda s: s.constraint)
 
 
-def _say(what: str, unit: str, value: float, obj_unit: str) -> str:
-    return f"1 {unit} more {what} changes the objective by {value:+.4g} {obj_unit} over the horizon"
-
-
-def _power(program, fam, k, value, obj_unit):
-    reg = program.regions[fam.keys["r"][k]]
-    v = value * MW
-    return ShadowPrice(constraint=f"power_cap({reg.name})", location=str(reg.span), value=v,
-                       unit=f"{obj_unit}/MW", description=_say(f"power_cap in {reg.name}", "MW", v, obj_unit))
-
-
-def _nodes(program, fam, k, value, obj_unit):
-    reg = program.regions[fam.keys["r"][k]]
-    return ShadowPrice(constraint=f"max_nodes({reg.name})", location=str(reg.span), value=value,
-                       unit=f"{obj_unit}/node",
-                       description=_say(f"max_nodes in {reg.name}", "node", value, obj_unit))
-
-
-def _bandwidth(program, fam, k, value, obj_unit):
-    e = int(fam.keys["e"][k])
-    link = program.links[e // 2]
-    a, b = (link.a, link.b) if e % 2 == 0 else (link.b, link.a)
-    v = value * GBPS
-    return ShadowPrice(constraint=f"bandwidth({a}->{b})", location=str(link.span), value=v,
-                       unit=f"{obj_unit}/Gbps",
-                       description=_say(f"bandwidth {a} -> {b}", "Gbps", v, obj_unit))
-
-
-def _require(program, fam, k, value, obj_unit):
-    st = program.statements[fam.keys["s"][k]]
-    row = st.rows[fam.keys["p"][k]]
-    unit, factor = row_unit(row.expr, program.settings.currency)
-    v = value * factor
-    return ShadowPrice(constraint=f"require {st.name}", location=str(st.span), value=v,
-                       unit=f"{obj_unit}/{unit}" if unit else obj_unit,
-                       description=_say(f"on the bound of require {st.name}", unit or "unit", v, obj_unit))
-
-
-_HANDLERS = {"power": _power, "nodes": _nodes, "bandwidth": _bandwidth, "require": _require}
+def shadow_handler(fam: Family):
+    """What the duals of the row family mean (families/: RowKind.shadow); None: not reported."""
+    kind = row_kind(fam.kind)
+    return None if kind is None else kind.shadow
 
 
 def _per_region_caps(program, sp: SparseProgram, col_dual: np.ndarray, x: np.ndarray, obj_unit: str):
@@ -97,5 +63,5 @@ def _per_region_caps(program, sp: SparseProgram, col_dual: np.ndarray, x: np.nda
         reg = program.regions[r].name
         out.append(ShadowPrice(constraint=f"max_per_region({nt.name},{reg})", location=str(nt.span),
                                value=v, unit=f"{obj_unit}/node",
-                               description=_say(f"max_per_region of {nt.name} in {reg}", "node", v, obj_unit)))
+                               description=say(f"max_per_region of {nt.name} in {reg}", "node", v, obj_unit)))
     return out

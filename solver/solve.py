@@ -17,6 +17,7 @@ from suanli.compiler.ir import Program
 from suanli.solver import heuristics, postsolve, warm_start
 from suanli.solver.backend import SolveOptions, SolveResult, Status, gap_of, get_backend
 from suanli.solver.extract import state_from_solution
+from suanli.solver.families.sites import SITE
 from suanli.solver.index import Index
 from suanli.solver.lower import lower
 from suanli.solver.plan import Plan, PlanWarning, normalized
@@ -229,11 +230,11 @@ def _report(program, sp, x, first: SolveResult, shadow, config) -> Outcome:
     if shadow is not None:
         plan.shadow_prices = shadow_prices(program, sp, shadow.row_dual, shadow.col_dual, shadow.x)
     plan = normalized(plan)
-    violations = verify(program, plan) + _objective_check(program, sp, x, plan)
+    violations = verify(program, plan) + objective_check(program, sp, x, plan)
     return Outcome(plan, first.status, violations, sp, x)
 
 
-def _objective_check(program: Program, sp: SparseProgram, x: np.ndarray, plan: Plan) -> list[str]:
+def objective_check(program: Program, sp: SparseProgram, x: np.ndarray, plan: Plan) -> list[str]:
     lp = sp.objective_value(x) / program.objective.dimension.unit_scale
     if plan.objective is None or abs(lp - plan.objective) > 1e-6 * max(1.0, abs(lp)):
         return [f"internal: the LP objective {lp:.9g} disagrees with the plan's {plan.objective}"]
@@ -242,7 +243,7 @@ def _objective_check(program: Program, sp: SparseProgram, x: np.ndarray, plan: P
 
 def _solver_warnings(sp: SparseProgram, x: np.ndarray) -> list[PlanWarning]:
     out = [PlanWarning(code="S001", message=note) for note in sp.notes]
-    site = next((f for f in sp.row_families if f.kind == "site"), None)
+    site = next((f for f in sp.row_families if f.kind == SITE.name), None)
     if site is not None and site.meta["fallback"].any():
         n_cols = site.keys["n"]
         hit = site.meta["fallback"] & (x[n_cols] >= site.meta["M"] - 0.5)
@@ -253,16 +254,23 @@ def _solver_warnings(sp: SparseProgram, x: np.ndarray) -> list[PlanWarning]:
 
 
 def _no_plan(program: Program, sp: SparseProgram, res: SolveResult, config: SolveConfig) -> Outcome:
+    plan = no_plan(program, sp, res, config, "no plan meets every require and constraint")
+    plan.warnings += [PlanWarning(code="S001", message=n) for n in sp.notes]
+    return Outcome(normalized(plan), res.status, [], sp)
+
+
+def no_plan(program: Program, sp: SparseProgram, res: SolveResult, config: SolveConfig, infeasible: str) -> Plan:
+    """The plan of a solve without a solution: its status, why (`infeasible` says it for
+    an infeasible program) and, when infeasible, the explanation (explain.py)."""
     status = {Status.INFEASIBLE: "infeasible", Status.TIME_LIMIT: "time_limit"}.get(res.status, "error")
     message = {
-        Status.INFEASIBLE: "no plan meets every require and constraint",
+        Status.INFEASIBLE: infeasible,
         Status.UNBOUNDED: "the objective is unbounded: it improves without limit",
         Status.TIME_LIMIT: "the time limit was reached before a feasible plan was found",
     }.get(res.status, f"the solver failed: {res.message}")
     plan = empty_plan(program, status, config.solver, config.relax, message)
-    plan.warnings += [PlanWarning(code="S001", message=n) for n in sp.notes]
     if res.status is Status.INFEASIBLE and config.explain:
         from suanli.solver.explain import explain_sparse
 
         plan.infeasibility = explain_sparse(program, sp, time_limit=config.time_limit)
-    return Outcome(normalized(plan), res.status, [], sp)
+    return plan

@@ -12,8 +12,9 @@ import numpy as np
 
 from suanli.compiler.ir import Program
 from suanli.solver.backend import Status, get_backend
+from suanli.solver.families.buildout import STAY_OPEN
+from suanli.solver.families.sites import SITE
 from suanli.solver.plan import normalized
-from suanli.solver.report import empty_plan
 from suanli.solver.watchdog import Deadline, owned_tempdir
 from suanli.solver.year_lower import lower_years
 from suanli.solver.year_shadow import shadow_lp_years, year_shadow_prices
@@ -46,7 +47,7 @@ def report_years(program: Program, base, variant, first, config, deadline=None):
     or a near-optimal variant of it: same columns, more rows, another objective),
     extracted, verified and returned with its decisions x. Shadow prices only
     for the program itself (`deadline` given)."""
-    from suanli.solver.solve import Outcome
+    from suanli.solver.solve import Outcome, objective_check
 
     layout = base.metrics.L
     x = np.clip(first.x.copy(), variant.col_lb, variant.col_ub)
@@ -59,7 +60,7 @@ def report_years(program: Program, base, variant, first, config, deadline=None):
     if deadline is not None:
         plan.shadow_prices = _shadow(program, base, x, first, config, deadline)
     plan = normalized(plan)
-    violations = verify_years(program, plan) + _objective_check(program, base, x, plan)
+    violations = verify_years(program, plan) + objective_check(program, base, x, plan)
     return Outcome(plan, first.status, violations, base, x)
 
 
@@ -79,36 +80,21 @@ def _open_where_nodes(sp, x: np.ndarray) -> np.ndarray:
     """A site with nodes is open: a big-M row lets the solver keep open[r,y] within
     its integrality tolerance of 0 (postsolve.round_integers); relaxed: open >= n/M."""
     x = x.copy()
-    for fam in sp.families("site"):
+    for fam in sp.families(SITE.name):
         n = x[fam.meta["n_col"]]
         if sp.relaxed:  # open >= n / M exactly (postsolve.settle_sites), nodes <= 1e-9 ignored
             np.maximum.at(x, fam.meta["open_col"], np.where(n > 1e-9, n / fam.meta["M"], 0.0))
         else:
             x[fam.meta["open_col"][n > 0.5]] = 1.0
-    for fam in sp.families("stay_open"):  # in year order: opening earlier keeps it open after
+    for fam in sp.families(STAY_OPEN.name):  # in year order: opening earlier keeps it open after
         for before, now in fam.meta["pairs"]:
             x[now] = max(x[now], x[before])
     return x
 
 
-def _objective_check(program: Program, sp, x, plan) -> list[str]:
-    lp = sp.objective_value(x) / program.objective.dimension.unit_scale
-    if plan.objective is None or abs(lp - plan.objective) > 1e-6 * max(1.0, abs(lp)):
-        return [f"internal: the LP objective {lp:.9g} disagrees with the plan's {plan.objective}"]
-    return []
-
-
 def _no_plan(program: Program, sp, res, config):
-    status = {Status.INFEASIBLE: "infeasible", Status.TIME_LIMIT: "time_limit"}.get(res.status, "error")
-    message = {
-        Status.INFEASIBLE: "no build-out plan meets every require and constraint in every year",
-        Status.UNBOUNDED: "the objective is unbounded: it improves without limit",
-        Status.TIME_LIMIT: "the time limit was reached before a feasible plan was found",
-    }.get(res.status, f"the solver failed: {res.message}")
-    plan = empty_plan(program, status, config.solver, config.relax, message)
-    plan.horizon_h = len(program.years.years) * program.settings.horizon / 3600.0
-    if res.status is Status.INFEASIBLE and config.explain:
-        from suanli.solver.explain import explain_sparse
+    from suanli.solver.solve import no_plan
 
-        plan.infeasibility = explain_sparse(program, sp, time_limit=config.time_limit)
+    plan = no_plan(program, sp, res, config, "no build-out plan meets every require and constraint in every year")
+    plan.horizon_h = len(program.years.years) * program.settings.horizon / 3600.0
     return normalized(plan)

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from suanli.solver.families import FAMILIES
 from suanli.solver.sparse import Family, SparseProgram
 
 KIND = "site_use"
-NEEDS_NODES = ("compute", "storage", "memory", "parallel")  # rows whose capacity is nodes in the column's region
+# rows whose capacity is nodes in the column's region (compute, storage, memory, parallel)
+NEEDS_NODES = tuple(kind.name for fam in FAMILIES for kind in fam.rows if kind.needs_nodes)
 
 
 def site_use_columns(sp: SparseProgram) -> tuple[np.ndarray, np.ndarray]:

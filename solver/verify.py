@@ -28,6 +28,8 @@ Integer plans must have binary sites and one whole placement per job.
 
 from __future__ import annotations
 
+from typing import Callable, NamedTuple
+
 import numpy as np
 
 from suanli.compiler.ir import Program
@@ -41,6 +43,15 @@ from suanli.solver.units import GBPS, HOUR, MW, MWH, TB, TFLOPS
 from suanli.solver.verify_reported import reported_numbers
 
 ABS, REL = 1e-6, 1e-9
+
+
+class Check(NamedTuple):
+    """One check of a plan: `run(program, plan, state, evaluator)` -> violations.
+    Each constraint family (solver/families/) names the ids of the checks that
+    re-derive it; tests/test_families.py holds the two lists together."""
+
+    id: str
+    run: Callable
 
 
 def _le(lhs: float, rhs: float, unit: float) -> bool:
@@ -64,9 +75,8 @@ def verify(program: Program, plan: Plan) -> list[str]:
     ix = Index(program)
     state = state_from_plan(program, plan)
     ev = Evaluator(program, state, ix)
-    for check in (_nodes, _services, _jobs, _compute, _storage, _caps, _sites, _bandwidth,
-                  _requires, _costs, _summaries, check_memory, check_backups, reported_numbers):
-        out.extend(check(program, plan, state, ev))
+    for check in CHECKS:
+        out.extend(check.run(program, plan, state, ev))
     return out
 
 
@@ -303,3 +313,10 @@ def _summaries(program, plan, state, ev):
             if not _close(getattr(preg, key), v):
                 out.append(f"region {preg.name}: {key} is {getattr(preg, key)}, recomputed {v:.9g}")
     return out
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("nodes", _nodes), Check("services", _services), Check("jobs", _jobs), Check("compute", _compute),
+    Check("storage", _storage), Check("caps", _caps), Check("sites", _sites), Check("bandwidth", _bandwidth),
+    Check("requires", _requires), Check("costs", _costs), Check("summaries", _summaries),
+    Check("memory", check_memory), Check("backups", check_backups), Check("reported", reported_numbers))

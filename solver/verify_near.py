@@ -10,6 +10,8 @@ from suanli.solver.evaluate import Evaluator
 from suanli.solver.extract import state_from_plan
 from suanli.solver.index import Index
 from suanli.solver.near_optimal import slack_bound
+
+DEFAULT_SLACK = 0.05  # §11's default, for plan files that do not record the slack
 from suanli.solver.plan import Plan
 from suanli.solver.verify import _close, _le, verify
 from suanli.solver.year_verify import plan_evaluators
@@ -24,14 +26,23 @@ def verify_near(program: Program, plan: Plan) -> list[str]:
         for key in ("min", "max"):
             out += [f"near_optimal.{key}: {v}" for v in _range_end(program, plan, key)]
     for k, alt in enumerate(plan.alternatives or [], 1):
-        if bound is None and plan.objective is not None:
-            bound = _bound(plan, _slack_of(plan))
-        out += [f"alternatives[{k}]: {v}" for v in _within(program, plan, alt.plan, bound)]
+        alt_bound, problems = _alternative_bound(plan, alt, bound)
+        out += [f"alternatives[{k}]: {v}" for v in problems + _within(program, plan, alt.plan, alt_bound)]
     return out
 
 
-def _slack_of(plan: Plan) -> float:
-    return plan.near_optimal.slack if plan.near_optimal is not None else 0.05
+def _alternative_bound(plan: Plan, alt, near_bound: float | None) -> tuple[float | None, list[str]]:
+    """The B an alternative was found within: from its own `slack` (and `bound`,
+    checked against z* and that slack); a plan file without them (older
+    versions) falls back to near_optimal's bound, else the default 5%."""
+    if plan.objective is None:
+        return near_bound, []
+    if alt.slack is None:
+        return (near_bound if near_bound is not None else _bound(plan, DEFAULT_SLACK)), []
+    expected = _bound(plan, alt.slack)
+    if alt.bound is not None and not _close(alt.bound, expected, 1.0):
+        return expected, [f"its bound is {alt.bound}, but z* + S|z*| = {expected} with its slack {alt.slack}"]
+    return expected, []
 
 
 def _bound(plan: Plan, slack: float) -> float:

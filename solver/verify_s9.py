@@ -14,8 +14,7 @@ Backup storage is part of the storage check in verify.py (via backup_need).
 
 from __future__ import annotations
 
-import heapq
-
+from suanli.compiler.latency import least_latencies
 from suanli.solver.units import TB
 
 ABS, REL = 1e-6, 1e-9
@@ -102,18 +101,4 @@ def _separation(svc, copies, served, program, latencies: dict) -> list[str]:
 
 
 def latencies_from(source: str, links) -> dict[str, float]:
-    adj: dict[str, list[tuple[str, float]]] = {}
-    for link in links:
-        adj.setdefault(link.a, []).append((link.b, link.latency))
-        adj.setdefault(link.b, []).append((link.a, link.latency))
-    best: dict[str, float] = {}
-    heap = [(0.0, source)]
-    while heap:
-        lat, here = heapq.heappop(heap)
-        if here in best:
-            continue
-        best[here] = lat
-        for there, step in adj.get(here, ()):
-            if there not in best:
-                heapq.heappush(heap, (lat + step, there))
-    return best
+    return least_latencies(source, ((link.a, link.b, link.latency) for link in links), 0.0)

@@ -45,27 +45,22 @@ def _sites(sp: SparseProgram, plan: dict, region: dict[str, int], out: dict[int,
 
 
 def _jobs(sp, program, plan, region, ntype, out) -> None:
-    fam = sp.family("y")
-    if fam is None or not len(fam):
+    fam, job_ix = sp.family("y"), _by_name(program.jobs)
+    if not fam:  # none, or empty
         return
-    job_ix = {j.name: i for i, j in enumerate(program.jobs)}
     for job in plan.get("jobs") or []:
         j = job_ix.get(job.get("name"))
         r, t = region.get(job.get("region")), ntype.get(job.get("node_type"))
         if j is None or r is None or t is None:
             continue
         ids = _block(fam.keys["j"], j)
-        hit = ids[(fam.keys["r"][ids] == r) & (fam.keys["t"][ids] == t)]
-        if len(hit):
-            out.update({fam.start + int(k): 0.0 for k in ids})
-            out[fam.start + int(hit[0])] = 1.0
+        _choose(out, fam, ids, ids[(fam.keys["r"][ids] == r) & (fam.keys["t"][ids] == t)])
 
 
 def _services(sp, program, plan, region, out) -> None:
-    fam = sp.family("x")
-    if fam is None or not len(fam):
+    fam, svc_ix = sp.family("x"), _by_name(program.services)
+    if not fam:
         return
-    svc_ix = {s.name: i for i, s in enumerate(program.services)}
     for dem in plan.get("demands") or []:
         d = svc_ix.get(dem.get("name"))
         fractions = dem.get("regions") or {}
@@ -73,10 +68,18 @@ def _services(sp, program, plan, region, out) -> None:
             continue
         best = min(fractions, key=lambda name: (-fractions[name], name))
         ids = _block(fam.keys["d"], d)
-        hit = ids[fam.keys["r"][ids] == region.get(best, -1)]
-        if len(hit):
-            out.update({fam.start + int(k): 0.0 for k in ids})
-            out[fam.start + int(hit[0])] = 1.0
+        _choose(out, fam, ids, ids[fam.keys["r"][ids] == region.get(best, -1)])
+
+
+def _by_name(items) -> dict[str, int]:
+    return {item.name: i for i, item in enumerate(items)}
+
+
+def _choose(out: dict[int, float], fam, ids: np.ndarray, hit: np.ndarray) -> None:
+    """The first column of `hit` chosen (1), the others of its entity `ids` not (0)."""
+    if len(hit):
+        out.update({fam.start + int(k): 0.0 for k in ids})
+        out[fam.start + int(hit[0])] = 1.0
 
 
 def _block(keys: np.ndarray, k: int) -> np.ndarray:

@@ -8,6 +8,7 @@ requires keep their statement names (which carry `[y=...]` already).
 
 from __future__ import annotations
 
+from suanli.solver.families import row_kind
 from suanli.solver.index import Index
 from suanli.solver.names import Namer, _pick
 
@@ -31,15 +32,10 @@ class YearNamer:
 
     def row_names(self, sp, ids=None) -> list[str]:
         out: list[str] = []
-        reg, typ = self.top.region, self.top.type
         for fam in sp.row_families:
-            K, year = fam.keys, fam.meta.get("year")
-            if fam.kind == "installed":
-                out += [f"installed({reg[r]},{typ[t]})_y{y}" for r, t, y in zip(K["r"], K["t"], K["year"])]
-            elif fam.kind == "stay_open":
-                out += [f"stay_open({reg[r]})_y{y}" for r, y in zip(K["r"], K["year"])]
-            elif year is None:
-                out += self.top._family_names(fam, col=False)
+            year, kind = fam.meta.get("year"), row_kind(fam.kind)
+            if (kind is not None and kind.year_keyed) or year is None:
+                out += self.top.row_family_names(fam)
             else:
-                out += [f"{n}_y{year}" for n in self.years[year]._family_names(fam, col=False)]
+                out += [f"{n}_y{year}" for n in self.years[year].row_family_names(fam)]
         return _pick(out, ids)

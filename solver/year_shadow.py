@@ -17,7 +17,7 @@ from suanli.compiler.ir import Program
 from suanli.solver.backend import Status
 from suanli.solver.plan import ShadowPrice
 from suanli.solver.postsolve import _fixed, _lp_options
-from suanli.solver.shadow import _HANDLERS, REL_TINY
+from suanli.solver.shadow import REL_TINY, shadow_handler
 from suanli.solver.sparse import SparseProgram
 
 
@@ -40,7 +40,7 @@ def year_shadow_prices(program: Program, sp: SparseProgram, row_dual: Optional[n
     si = row_dual * sp.row_scale * sp.obj_scale / program.objective.dimension.unit_scale
     out = []
     for fam in sp.row_families:
-        handler = _HANDLERS.get(fam.kind)
+        handler = shadow_handler(fam)
         if handler is None:
             continue
         year = fam.meta.get("year")

@@ -24,8 +24,9 @@ from suanli.solver.report import _metric, row_holds
 from suanli.solver.units import MWH, TCO2
 from suanli.solver.year_costs import evaluators, lifetimes
 
-YEAR_CHECKS = (V._nodes, V._services, V._jobs, V._compute, V._storage, V._caps, V._sites,
-               V._bandwidth, V._summaries, V.check_memory, V.check_backups)
+# the single-period checks that hold in each year (requires, costs and reported numbers are
+# checked over the years below)
+YEAR_CHECKS = tuple(c for c in V.CHECKS if c.id not in ("requires", "costs", "reported"))
 
 
 def verify_years(program: Program, plan: Plan) -> list[str]:
@@ -46,13 +47,13 @@ def verify_years(program: Program, plan: Plan) -> list[str]:
         state = state_from_plan(prog, sub)
         ev = Evaluator(prog, state, Index(prog))
         for check in YEAR_CHECKS:
-            out += [f"{entry.year}: {p}" for p in check(prog, sub, state, ev)]
+            out += [f"{entry.year}: {p}" for p in check.run(prog, sub, state, ev)]
         states.append(state)
         builds.append({(r.name, t): float(v) for r in entry.regions for t, v in r.builds.items()})
     if out:
         return out
-    out += _installed(program, plan, builds)
-    out += _sites_stay_open(program, states)
+    for check in OVER_YEARS:
+        out += check.run(program, plan, states, builds)
     return out + _costs_and_statements(program, plan, states, builds)
 
 
@@ -75,7 +76,7 @@ def _single(plan: Plan, entry) -> Plan:
                                 "links": [lk.model_dump() for lk in entry.links]})
 
 
-def _installed(program: Program, plan: Plan, builds) -> list[str]:
+def _installed(program: Program, plan: Plan, states, builds) -> list[str]:
     axis, out = program.years, []
     avail = dict(zip((t.name for t in program.node_types), axis.available))
     for k, entry in enumerate(plan.years):
@@ -104,13 +105,17 @@ def _standing(program: Program, builds, k: int) -> dict:
     return out
 
 
-def _sites_stay_open(program: Program, states) -> list[str]:
+def _sites_stay_open(program: Program, plan: Plan, states, builds) -> list[str]:
     out = []
     for k in range(1, len(states)):
         for region, before in states[k - 1].open.items():
             if region in states[k].open and states[k].open[region] < before - V.ABS:
                 out.append(f"{program.years.first + k}: site {region} closes after it opened")
     return out
+
+
+# checks over the years: run(program, plan, per-year states, per-year builds) -> violations
+OVER_YEARS = (V.Check("installed", _installed), V.Check("stay_open", _sites_stay_open))
 
 
 def _costs_and_statements(program: Program, plan: Plan, states, builds) -> list[str]:

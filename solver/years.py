@@ -2,14 +2,14 @@
 
 Columns: one block per year, laid out exactly as a single-period program of
 that year (n[r,t], open[r], x[d,r], y[j,r,t]; columns.py), then the builds
-b[r,t,y] (same (r,t) order as n, year by year). Rows: constraints 1-7 of §6
-per year, built by rows.py from that year's program; the site rows of
-sites.py with the plain big-M (a year's own demand bound is not valid when
-nodes built earlier are still standing); then
+b[r,t,y] (same (r,t) order as n, year by year). Rows (year_lower.py, by the
+constraint families of solver/families/): each family's per-period rows for
+every year's block, from that year's program; then, over all years,
 
-- installed: n[r,t,y] - sum_{q <= y, y - q < L_t(q)} b[r,t,q] = 0;
-- sites stay open: open[r,y-1] - open[r,y] <= 0;
-- every `require` of its year (or on totals), with year-aware cost metrics.
+- installed: n[r,t,y] - sum_{q <= y, y - q < L_t(q)} b[r,t,q] = 0 (families/buildout.py);
+- sites stay open: open[r,y-1] - open[r,y] <= 0 (families/buildout.py);
+- every `require` of its year (or on totals), with year-aware cost metrics;
+- the site rows of builds and installed nodes (families/sites.py).
 
 Loops run over years (and year pairs); all work inside them is numpy.
 """
@@ -22,11 +22,9 @@ import numpy as np
 
 from suanli.compiler.ir import LinExpr, Metric, Program
 from suanli.compiler.units import YEAR
-from suanli.solver import rows as R
 from suanli.solver.columns import Columns, build_columns, pair_tables
 from suanli.solver.index import Index
 from suanli.solver.linmetrics import COST_PARTS, MetricVectors, Vec, _concat
-from suanli.solver.sites import site_rows
 from suanli.solver.sparse import Family
 
 TOTALS = frozenset({"energy", "renewable_energy", "carbon"})

@@ -143,7 +143,7 @@ def allowed(spec: Spec, d: dict, paths) -> list[str]:
         regions = {r for r in regions if r in reach}
         if "max_latency" in d:
             limit = exact(d, "max_latency")
-            regions = {r for r in regions if reach[r][0] <= limit}
+            regions = {r for r in regions if reach[r][0] <= limit or _close(reach[r][0], limit)}
     if "params" in d:
         regions = {r for r in regions if "max_params" not in spec.regions[r]
                    or num(d, "params") <= num(spec.regions[r], "max_params")}

@@ -275,7 +275,7 @@ def test_separation_is_strict_and_unreachable_regions_are_far(tmp_path):
 def test_the_clique_rows_keep_the_pairwise_optimum(monkeypatch):
     """The MILP's clique separation rows and §9's pairwise rows have the same optimum."""
     from suanli.compiler.pipeline import load
-    from suanli.solver import backups
+    from suanli.solver.families import backups
     from suanli.solver.solve import SolveConfig, solve_program
 
     program = load(str(ROOT / HUBS))

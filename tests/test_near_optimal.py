@@ -136,3 +136,25 @@ def test_the_json_with_embedded_plans_matches_the_published_schema(tmp_path):
     plan = solve_json("--near-optimal", "compute(east)", "--alternatives", "1", "--slack", "10%")
     jsonschema.validate(plan, schema)
     assert plan["near_optimal"]["max"]["plan"]["status"] == "optimal"
+
+
+def test_alternatives_alone_record_their_slack_and_verify_checks_that_bound(tmp_path):
+    """The alternative costs 10% more than the optimum: `verify` must check it
+    against the B of --slack 10% that the plan records, not the default 5%."""
+    path = tmp_path / "plan.json"
+    out = suanli("solve", TWO, "--alternatives", "1", "--slack", "10%", "--format", "json", "-o", path)
+    assert out.returncode == 0, out.stderr
+    plan = json.loads(path.read_text())
+    alt = plan["alternatives"][0]
+    assert "near_optimal" not in plan
+    assert alt["slack"] == pytest.approx(0.1) and alt["bound"] == pytest.approx(289080)
+    assert alt["plan"]["objective"] == pytest.approx(289080)
+    assert suanli("verify", TWO, path).returncode == 0
+    alt["slack"], alt["bound"] = 0.05, 275940.0  # as if found within 5%: the plan is beyond that B
+    path.write_text(json.dumps(plan))
+    bad = suanli("verify", TWO, path)
+    assert bad.returncode == 1 and "beyond the bound 275940" in bad.stdout
+    alt["slack"] = 0.1  # the recorded B must be z* + S|z*| of the recorded S
+    path.write_text(json.dumps(plan))
+    bad = suanli("verify", TWO, path)
+    assert bad.returncode == 1 and "its bound is 275940" in bad.stdout

@@ -77,3 +77,47 @@ def test_highs_and_cbc_give_the_same_range(text, metric):
     for key in ("min", "max"):
         a, b = getattr(highs.near_optimal, key).value, getattr(cbc.near_optimal, key).value
         assert abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b)), (key, a, b)
+
+
+def variants(text: str, metric: str, slack: float):
+    """The optimal plan's x and the two near-optimal programs (min, max) of
+    near_optimal.py, as the solver sees them."""
+    from suanli.solver.near_optimal import metric_vector, slack_bound, slack_row, with_objective
+    from suanli.solver.strengthen import with_site_use
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "gen.spec")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        program = load(path, near=metric)
+    outcome = solve_program(program, SolveConfig(gap=1e-9))
+    if not outcome.status.has_solution:
+        return None, []
+    sp = with_site_use(outcome.sparse)
+    scale = program.objective.dimension.unit_scale or 1.0
+    bounded = slack_row(sp, slack_bound(float(outcome.plan.objective), slack, program.objective.sense) * scale)
+    vec = metric_vector(program, sp, program.near_metric)
+    return outcome.x, [with_objective(bounded, vec, sense) for sense in ("minimize", "maximize")]
+
+
+@FEW
+@given(text=sst.specs(**SMALL), metric=st.sampled_from(METRICS), slack=st.sampled_from([0.0, 0.05, 0.3]))
+def test_the_rounded_start_is_a_plan_and_its_lp_bound_holds(text, metric, slack):
+    """near_start.py may skip branch and bound on the strength of its bound
+    (the nudged LP's, corrected): it must never cut off the true optimum."""
+    from suanli.solver.backend import SolveOptions
+    from suanli.solver.heuristics import feasible
+    from suanli.solver.highs_backend import HighsBackend
+    from suanli.solver.near_start import rounded_start
+
+    _, programs = variants(text, metric, slack)
+    for variant in programs:
+        exact = HighsBackend().solve(variant, SolveOptions(gap=1e-9))
+        start = rounded_start(variant, lambda: SolveOptions(gap=1e-9))
+        if not exact.status.has_solution or start.bound is None:
+            continue
+        worse_or_equal = at_most if variant.sense == "minimize" else (lambda a, b: at_most(b, a))
+        assert worse_or_equal(start.bound, exact.objective)
+        if start.x is not None:
+            assert feasible(variant, start.x)
+            assert worse_or_equal(exact.objective, start.objective)

@@ -6,13 +6,15 @@ For a `split = false` demand d with `backups = K` > 0 (compiler/backups.py):
 - "backups" row per demand: sum_b z[d,b] = K;
 - "separation" row per conflict pair (r, b) (latency(r, b) < backup_separation,
   r = b included; pairs are listed in the IR): x[d,r] + z[d,b] <= 1;
-- each copy holds storage_d in b: extra entries of the storage row (rows.py).
+- each copy holds storage_d in b: extra entries of the storage row (storage.py).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from suanli.solver.families.base import ConstraintFamily, Period, Relax, RowKind
+from suanli.solver.families.text import item
 from suanli.solver.index import Index
 
 _EMPTY = np.zeros(0, dtype=np.int64)
@@ -41,8 +43,32 @@ def backup_storage(ix: Index, c) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return c.z_r[ks], c.z0 + ks, sto[ks]
 
 
-def backup_rows(rb, ix: Index, c, relax: bool = False) -> None:
+def _backups_names(nm, K) -> list[str]:
+    return [f"backups({nm.service[d]})" for d in K["d"]]
+
+
+def _separation_names(nm, K) -> list[str]:
+    """Pairwise (--relax): (d, r, b); clique rows: (d, b)."""
+    if "r" not in K:
+        return [f"separation({nm.service[d]},{nm.region[b]})" for d, b in zip(K["d"], K["b"])]
+    return [f"separation({nm.service[d]},{nm.region[r]},{nm.region[b]})" for d, r, b in zip(K["d"], K["r"], K["b"])]
+
+
+def _describe(program, fam, k, amount, sign):
+    svc = program.services[fam.keys["d"][k]]
+    return item(f"backups({svc.name})", svc.span, amount, "copies",
+                f"demand {svc.name} can hold only {svc.backups - amount:.4g} of its {svc.backups} "
+                f"backups at least {svc.backup_separation * 1000:.6g} ms from where it is served "
+                f"(its backup regions: {', '.join(svc.backup_regions)})")
+
+
+BACKUPS = RowKind("backups", _backups_names, Relax(5.0, only_lower=True), _describe)  # before a missing service
+SEPARATION = RowKind("separation", _separation_names)
+
+
+def rows(p: Period) -> None:
     """Count rows sum_b z[d,b] = K, then the separation rows (see _separation_rows)."""
+    ix, c, rb = p.ix, p.cols, p.rb
     services = ix.program.services
     wanted = np.array([d for d, s in enumerate(services) if s.backups > 0], dtype=np.int64)
     if len(wanted) == 0:
@@ -50,9 +76,9 @@ def backup_rows(rb, ix: Index, c, relax: bool = False) -> None:
     row_of = -np.ones(len(services), dtype=np.int64)
     row_of[wanted] = np.arange(len(wanted))
     k = np.array([services[d].backups for d in wanted], dtype=float)
-    rb.add("backups", row_of[c.z_d], c.z0 + np.arange(len(c.z_d)), np.ones(len(c.z_d)), k, k,
+    rb.add(BACKUPS, row_of[c.z_d], c.z0 + np.arange(len(c.z_d)), np.ones(len(c.z_d)), k, k,
            {"d": wanted})
-    _separation_rows(rb, ix, c, pairwise=relax)
+    _separation_rows(rb, ix, c, pairwise=p.relax)
 
 
 def _separation_rows(rb, ix: Index, c, pairwise: bool) -> None:
@@ -83,7 +109,7 @@ def _separation_rows(rb, ix: Index, c, pairwise: bool) -> None:
     if not pairwise:
         _clique_rows(rb, keys_d, keys_b, cols)
         return
-    rb.add("separation", np.repeat(np.arange(n), 2), np.array(cols, dtype=np.int64), np.ones(2 * n),
+    rb.add(SEPARATION, np.repeat(np.arange(n), 2), np.array(cols, dtype=np.int64), np.ones(2 * n),
            np.full(n, -np.inf), np.ones(n),
            {"d": np.array(keys_d), "r": np.array(keys_r), "b": np.array(keys_b)})
 
@@ -95,5 +121,8 @@ def _clique_rows(rb, keys_d, keys_b, cols) -> None:
     uniq, first, row = np.unique(key, return_index=True, return_inverse=True)
     rows = np.concatenate([row, np.arange(len(uniq))])
     cols_all = np.concatenate([pairs[:, 0], pairs[first, 1]])
-    rb.add("separation", rows, cols_all, np.ones(len(rows)), np.full(len(uniq), -np.inf),
+    rb.add(SEPARATION, rows, cols_all, np.ones(len(rows)), np.full(len(uniq), -np.inf),
            np.ones(len(uniq)), {"d": np.array(keys_d)[first], "b": np.array(keys_b)[first]})
+
+
+FAMILY = ConstraintFamily("backups", "§9 backups", (BACKUPS, SEPARATION), ("backups",), period=rows)
