@@ -7,6 +7,11 @@ untouched); the programs are then stacked into one SparseProgram:
     rows     scenario 1's rows, scenario 2's rows, ... (each on its own columns,
              n and open remapped to the shared block), then the epigraph rows
 
+A multi-year program (§8, year_lower.py) shares every year's n[r,t,y] and
+open[r,y] and the builds b[r,t,y]; the rows that hold on shared columns only
+(`installed`, `stay_open`) are kept once, and must be the same in every
+scenario (a scenario that changes a node type's lifetime is refused).
+
 n and open are shared (their bounds are the intersection of the scenarios'
 bounds); placements x, y (and any other column family) belong to one scenario;
 constraints 1-8 hold per scenario with its values. Objective, with z_k the
@@ -25,11 +30,15 @@ from typing import Optional
 
 import numpy as np
 
-from suanli.solver.families.sites import SITE
+from suanli.solver.families.sites import SITE, SITE_BUILD
 from suanli.solver.sparse import Family, SparseProgram, to_csr
 
-SHARED = ("n", "open")
+SHARED = ("n", "open", "b")  # column families of the build (b: multi-year builds)
+SHARED_ROWS = ("installed", "stay_open")  # multi-year rows on shared columns only: kept once
+SITE_ROWS = (SITE.name, SITE_BUILD.name)  # replaced by one shared block (the largest M)
 OBJECTIVES = ("mean", "max")
+SITES_DIFFER = ("the scenarios differ in which regions have a site cost; a robust plan needs the same "
+                "sites in every scenario")
 
 
 class RobustError(ValueError):
@@ -61,7 +70,7 @@ def stack(parts: list[SparseProgram], objective: str = "mean") -> Stack:
     colmap, own_families = [], []
     for k, part in enumerate(parts):
         cmap = np.full(part.ncol, -1, dtype=np.int64)
-        for fam, mine in zip(shared, (part.family(kind) for kind in SHARED)):
+        for fam, mine in zip(shared, _build_families(part)):
             cmap[mine.start:mine.stop] = np.arange(fam.start, fam.stop)
         for fam in part.col_families:
             if fam.kind in SHARED:
@@ -74,21 +83,31 @@ def stack(parts: list[SparseProgram], objective: str = "mean") -> Stack:
     return _assemble(parts, shared, own_families, colmap, ncol, objective)
 
 
+def _build_families(part: SparseProgram) -> list[Family]:
+    """n, open (then b), in column order: one of each, or one per year with years."""
+    return [f for f in part.col_families if f.kind in SHARED]
+
+
 def _shared_block(parts: list[SparseProgram]) -> list[Family]:
-    """The n and open families of the first scenario, placed first; every scenario must have
-    the same keys (the same regions and buildable (region, type) pairs)."""
+    """The build families of the first scenario, placed first; every scenario must have
+    the same keys (the same regions and buildable (region, type) pairs, the same years)."""
     out, start = [], 0
-    for kind in SHARED:
-        fams = [p.family(kind) for p in parts]
-        first = fams[0]
-        for fam in fams[1:]:
-            if len(fam) != len(first) or any(not np.array_equal(fam.keys[key], first.keys[key])
-                                             for key in first.keys):
-                raise RobustError(f"the scenarios differ in where node types may be built ({kind}); "
-                                  "a robust plan needs the same build options in every scenario")
+    firsts = _build_families(parts[0])
+    for part in parts[1:]:
+        mine = _build_families(part)
+        if len(mine) != len(firsts) or not all(_same_family(a, b) for a, b in zip(firsts, mine)):
+            kinds = "/".join(sorted({f.kind for f in firsts}))
+            raise RobustError(f"the scenarios differ in where node types may be built ({kinds}); "
+                              "a robust plan needs the same build options in every scenario")
+    for first in firsts:
         out.append(dataclasses.replace(first, start=start, stop=start + len(first)))
         start += len(first)
     return out
+
+
+def _same_family(a: Family, b: Family) -> bool:
+    return (a.kind == b.kind and len(a) == len(b) and a.meta.get("year") == b.meta.get("year")
+            and a.keys.keys() == b.keys.keys() and all(np.array_equal(a.keys[k], b.keys[k]) for k in a.keys))
 
 
 def _assemble(parts, shared, own_families, colmap, ncol, objective) -> Stack:
@@ -121,26 +140,31 @@ def _col_bounds(parts, colmap, ncol: int, nshared: int):
 
 
 def _stack_rows(parts, colmap):
-    """Every scenario's rows on the stacked columns, its site rows replaced by one shared block:
-    ((rows, cols, vals, row_lb, row_ub, row_scale) lists, families, each scenario's first row, nrow)."""
+    """Every scenario's rows on the stacked columns, its site rows replaced by one shared block
+    and the rows on shared columns only kept once: ((rows, cols, vals, row_lb, row_ub, row_scale)
+    lists, families, each scenario's first row, nrow)."""
+    _check_shared_rows(parts, colmap)
     block = tuple([] for _ in range(6))
     families, rowstart, base = [], [], 0
     for k, (part, cmap) in enumerate(zip(parts, colmap)):
         rowstart.append(base)
-        keep = np.ones(part.nrow, dtype=bool)
-        for fam in part.families(SITE.name):
-            keep[fam.start:fam.stop] = False  # replaced by one shared block (_shared_sites)
+        kept_fams = [f for f in part.row_families if _kept(f, k)]
+        keep = np.zeros(part.nrow, dtype=bool)
+        for fam in kept_fams:
+            keep[fam.start:fam.stop] = True
         new_row = np.cumsum(keep) - 1 + base
         entry_rows = part.row_of()
         kept = keep[entry_rows]
         for into, piece in zip(block, (new_row[entry_rows[kept]], cmap[part.indices[kept]], part.values[kept],
                                        part.row_lb[keep], part.row_ub[keep], part.row_scale[keep])):
             into.append(piece)
-        families += [_moved_rows(fam, int(new_row[fam.start]) if len(fam) else base, k)
-                     for fam in part.row_families if fam.kind != SITE.name]
+        families += [_moved_rows(fam, int(new_row[fam.start]) if len(fam) else base, k, cmap)
+                     for fam in kept_fams]
         base += int(keep.sum())
-    site = _shared_sites(parts, colmap, base)
-    if site is not None:
+    years = any(f.kind == "b" for f in parts[0].col_families)
+    for site in (_shared_year_sites(parts, colmap, base) if years else [_shared_sites(parts, colmap, base)]):
+        if site is None:
+            continue
         fam, *pieces = site
         for into, piece in zip(block, pieces):
             into.append(piece)
@@ -149,8 +173,63 @@ def _stack_rows(parts, colmap):
     return block, families, rowstart, base
 
 
-def _moved_rows(fam: Family, start: int, k: int) -> Family:
-    return dataclasses.replace(fam, start=start, stop=start + len(fam), meta={**fam.meta, "scenario": k})
+def _kept(fam: Family, k: int) -> bool:
+    return fam.kind not in SITE_ROWS and not (k > 0 and fam.kind in SHARED_ROWS)
+
+
+def _moved_rows(fam: Family, start: int, k: int, cmap: np.ndarray) -> Family:
+    meta = {**fam.meta, "scenario": k}
+    if "pairs" in meta:  # stay_open: (open[r,y-1], open[r,y]) columns
+        meta["pairs"] = [(int(cmap[a]), int(cmap[b])) for a, b in meta["pairs"]]
+    return dataclasses.replace(fam, start=start, stop=start + len(fam), meta=meta)
+
+
+def _check_shared_rows(parts, colmap) -> None:
+    """The rows on shared columns only must be one and the same in every scenario."""
+    for kind in SHARED_ROWS:
+        first = _row_block(parts[0], colmap[0], kind)
+        for part, cmap in zip(parts[1:], colmap[1:]):
+            mine = _row_block(part, cmap, kind)
+            if len(mine[0]) != len(first[0]) or not all(np.array_equal(a, b) for a, b in zip(first, mine)):
+                what = "node lifetimes" if kind == "installed" else "sites"
+                raise RobustError(f"the scenarios differ in {what}; a robust build-out needs the same "
+                                  "in every scenario")
+
+
+def _row_block(part: SparseProgram, cmap: np.ndarray, kind: str):
+    """(row pointers, stacked columns, values, lower, upper) of the rows of `kind`."""
+    fams = part.families(kind)
+    rows = np.concatenate([np.arange(f.start, f.stop) for f in fams]) if fams else np.zeros(0, dtype=np.int64)
+    starts, stops = part.indptr[rows], part.indptr[rows + 1]
+    entries = np.concatenate([np.arange(a, b) for a, b in zip(starts, stops)]) if len(rows) else rows
+    return (stops - starts, cmap[part.indices[entries]], part.values[entries], part.row_lb[rows],
+            part.row_ub[rows])
+
+
+def _shared_year_sites(parts, colmap, base: int) -> list:
+    """Multi-year site rows (year_lower._site_rows): b[r,t,q] <= M*open[r,q] and
+    n[r,t,y] <= M*open[r,y], one block per family of the first scenario, M the
+    largest of the scenarios' (as _shared_sites says, for the same reason)."""
+    per_part = [[f for f in p.row_families if f.kind in SITE_ROWS] for p in parts]
+    if any(len(fams) != len(per_part[0]) for fams in per_part):
+        raise RobustError(SITES_DIFFER)
+    out = []
+    for i, first in enumerate(per_part[0]):
+        mapped = [(cmap[fams[i].meta["n_col"]], cmap[fams[i].meta["open_col"]], fams[i])
+                  for fams, cmap in zip(per_part, colmap)]
+        n_col, open_col, _ = mapped[0]
+        if any(not (np.array_equal(n, n_col) and np.array_equal(o, open_col)) for n, o, _ in mapped):
+            raise RobustError(SITES_DIFFER)
+        m = np.max([f.meta["M"] for _, _, f in mapped], axis=0)
+        fallback = np.any([f.meta["fallback"] for _, _, f in mapped], axis=0)
+        k = len(first)
+        scale = 10.0 ** (-np.floor(np.log10(np.maximum(m, 1.0))))
+        fam = Family(first.kind, base, base + k, first.keys,
+                     {**first.meta, "M": m, "fallback": fallback, "n_col": n_col, "open_col": open_col})
+        out.append((fam, np.concatenate([np.arange(k), np.arange(k)]) + base, np.concatenate([n_col, open_col]),
+                    np.concatenate([scale, -m * scale]), np.full(k, -np.inf), np.zeros(k), scale))
+        base += k
+    return out
 
 
 def _shared_sites(parts, colmap, base: int):

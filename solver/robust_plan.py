@@ -5,7 +5,10 @@ The top level keeps the keys scripts read from any plan (`status`, `objective`,
 worst of the scenarios'), `cost` is the mean over the scenarios of each part.
 `builds` holds the shared decisions (sites and node counts per region);
 `scenarios[]` holds each scenario's whole plan (section 7), whose regions carry
-the same node counts. Serialised like plan.py: keys sorted, 12 significant digits.
+the same node counts. With years (§8), `builds` is the last year's (as a
+multi-year plan's `regions`), and `years[]` holds the shared build-out year by
+year: `{year, regions: [{name, open, builds, nodes}]}`, the §8 keys of each
+sub-plan's `years[].regions[]` that every scenario shares. Serialised like plan.py: keys sorted, 12 significant digits.
 """
 
 from __future__ import annotations
@@ -13,10 +16,10 @@ from __future__ import annotations
 import json
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from suanli.solver.plan import (
-    SCHEMA_VERSION, Cost, Infeasibility, Number, Plan, PlanStatus, PlanWarning, _rounded,
+    SCHEMA_VERSION, Cost, Infeasibility, Number, Plan, PlanStatus, PlanWarning, _absent, _rounded,
 )
 
 COST_PARTS = ("total", "site", "capex", "opex", "energy", "network", "carbon")
@@ -30,6 +33,18 @@ class Build(_M):
     region: str
     open: bool
     nodes: dict[str, Number]
+
+
+class YearBuild(_M):
+    name: str
+    open: bool
+    builds: dict[str, Number]  # nodes built this year per type
+    nodes: dict[str, Number]  # installed this year per type
+
+
+class YearBuilds(_M):
+    year: int
+    regions: list[YearBuild]
 
 
 class RobustInfo(_M):
@@ -57,6 +72,8 @@ class RobustPlan(_M):
     currency: str
     cost: Cost
     builds: list[Build] = []
+    years: Optional[list[YearBuilds]] = Field(
+        None, exclude_if=_absent, description="multi-year specs only: the shared build-out per year")
     scenarios: list[ScenarioPlan] = []
     infeasibility: list[Infeasibility] = []
     warnings: list[PlanWarning] = []
@@ -67,6 +84,14 @@ class RobustPlan(_M):
 
 def builds_of(plan: Plan) -> list[Build]:
     return [Build(region=r.name, open=r.open, nodes=dict(r.nodes)) for r in plan.regions]
+
+
+def year_builds_of(plan: Plan) -> Optional[list[YearBuilds]]:
+    if plan.years is None:
+        return None
+    return [YearBuilds(year=y.year, regions=[YearBuild(name=r.name, open=r.open, builds=dict(r.builds),
+                                                       nodes=dict(r.nodes)) for r in y.regions])
+            for y in plan.years]
 
 
 def mean_cost(plans: list[Plan]) -> Cost:

@@ -26,6 +26,8 @@ from suanli.solver.report import build_plan
 from suanli.solver.robust import Stack, robust_objective, stack
 from suanli.solver.verify import verify
 from suanli.solver.watchdog import Deadline, owned_tempdir
+from suanli.solver.year_lower import lower_years
+from suanli.solver.year_report import build_year_plan, decisions
 from suanli.tolerances import DEFAULT_GAP, SOLVER_REL
 
 
@@ -44,22 +46,44 @@ class RobustOutcome:
 def solve_robust(programs: list[Program], names: list[str], config, objective: str = "mean") -> RobustOutcome:
     """`config` is a solve.SolveConfig; `names` label the scenarios (`base` for the base spec)."""
     backend = get_backend(config.solver)
-    st = stack([lower(p, relax=config.relax) for p in programs], objective)
+    years = programs[0].years is not None
+    st = stack([lower_any(p, config.relax) for p in programs], objective)
     deadline = Deadline(config.time_limit)
     with owned_tempdir() as tmp:
         opts = lambda: SolveOptions(time_limit=deadline.remaining(), gap=config.gap, threads=config.threads,
                                     progress=config.progress, grace=config.grace, tmpdir=tmp)
-        keep = {"keep": True} if st.sp.relaxed and backend.NAME == "highs" else {}  # warm LP re-runs
-        first = backend.solve(st.sp, opts(), **keep)
+        warm = st.sp.relaxed and backend.NAME == "highs" and not years
+        first = backend.solve(st.sp, opts(), **({"keep": True} if warm else {}))  # warm LP re-runs
         if not first.status.has_solution:
             first.model = None
             out = RobustOutcome(names, first.status, notes=list(st.sp.notes))
             if first.status is Status.INFEASIBLE and config.explain:
                 out.infeasibility = explain_stack(programs, names, st, config.time_limit)
             return out
-        x = _finish_lp(st, first, opts, config) if st.sp.relaxed else _finish_mip(backend, st, first, opts,
-                                                                                  config, deadline)
+        if years:  # as solve_years: the answer as it is, integers rounded, sites settled
+            x = _finish_years(st, first)
+        elif st.sp.relaxed:
+            x = _finish_lp(st, first, opts, config)
+        else:
+            x = _finish_mip(backend, st, first, opts, config, deadline)
     return _report(programs, names, st, x, first, config)
+
+
+def lower_any(program: Program, relax: bool = False):
+    """The lowered program of one scenario: single-period or multi-year (§8)."""
+    if program.years is not None:
+        return lower_years(program, relax=relax)[0]
+    return lower(program, relax=relax)
+
+
+def _finish_years(st: Stack, first) -> np.ndarray:
+    from suanli.solver.solve_years import _open_where_nodes
+
+    x = np.clip(first.x.copy(), st.sp.col_lb, st.sp.col_ub)
+    x[st.sp.integer] = np.round(x[st.sp.integer])
+    x = _open_where_nodes(st.sp, x)
+    x[np.abs(x) < 1e-12] = 0.0
+    return x
 
 
 def _finish_lp(st: Stack, first, opts, config) -> np.ndarray:
@@ -86,8 +110,7 @@ def _report(programs, names, st: Stack, x: np.ndarray, first, config) -> RobustO
     out = RobustOutcome(names, first.status, gap=first.gap, notes=list(st.sp.notes))
     for k, (program, name) in enumerate(zip(programs, names)):
         part = st.parts[k]
-        state = state_from_solution(program, part, st.part_x(k, x))
-        plan = build_plan(program, state, status, config.solver, config.relax, first.gap, Index(program))
+        plan = _sub_plan(program, part, st.part_x(k, x), status, config, first.gap)
         plan.warnings += [PlanWarning(code="S001", message=note) for note in part.notes]
         plan = normalized(plan)
         out.plans.append(plan)
@@ -101,10 +124,19 @@ def _report(programs, names, st: Stack, x: np.ndarray, first, config) -> RobustO
     return out
 
 
+def _sub_plan(program: Program, part, x: np.ndarray, status: str, config, gap) -> Plan:
+    """Scenario k's plan from its columns, built exactly as `solve` builds a plan."""
+    if program.years is not None:
+        states, builds = decisions(part.metrics.L, x, part.relaxed)
+        return build_year_plan(program, states, builds, status, config.solver, config.relax, gap)
+    state = state_from_solution(program, part, x)
+    return build_plan(program, state, status, config.solver, config.relax, gap, Index(program))
+
+
 def explain_stack(programs: list[Program], names: list[str], st: Stack,
                   time_limit: Optional[float] = None) -> list[Infeasibility]:
     """The elastic re-solve of the stack; every relaxed group says its scenario."""
-    from suanli.solver.explain import SLACK_TOL, _describe, _family_lookup, elastic
+    from suanli.solver.explain import SLACK_TOL, _describe, _family_lookup, _in_year, elastic
     from suanli.solver.highs_backend import HighsBackend
 
     copy, rows, signs = elastic(st.sp)
@@ -116,8 +148,11 @@ def explain_stack(programs: list[Program], names: list[str], st: Stack,
     for s, row, sign in zip(res.x[st.sp.ncol:], rows, signs):
         if s > SLACK_TOL:
             fam = fam_of[row]
-            k = fam.meta["scenario"]
-            item = _describe(programs[k], st.parts[k], fam, row - fam.start, s / st.sp.row_scale[row], sign)
+            k, year = fam.meta["scenario"], fam.meta.get("year")
+            years = programs[k].years
+            program = programs[k] if year is None else years.programs[year - years.first]
+            item = _describe(program, st.parts[k], fam, row - fam.start, s / st.sp.row_scale[row], sign)
+            item = item if year is None else _in_year(item, year)
             items.append(item.model_copy(update={"constraint": f"[{names[k]}] {item.constraint}",
                                                  "message": f"in scenario {names[k]}: {item.message}"}))
     if not items:
@@ -133,7 +168,7 @@ def alone_infeasible(programs: list[Program], names: list[str], time_limit=None)
 
     out = []
     for program, name in zip(programs, names):
-        res = HighsBackend().solve(lower(program), SolveOptions(time_limit=time_limit))
+        res = HighsBackend().solve(lower_any(program), SolveOptions(time_limit=time_limit))
         if res.status is Status.INFEASIBLE:
             out.append(name)
     return out

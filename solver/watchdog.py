@@ -107,6 +107,8 @@ def poll_until(done: Callable[[float], bool], cancel: Callable[[], None],
 _OWNED_DIRS: set[str] = set()
 _OWNED_FILES: set[str] = set()
 _OWNED_GROUPS: set[int] = set()
+_OWNED_WORKERS: dict[int, Callable[[], list[int]]] = {}  # sources of worker pids (process pools)
+REAP_WAIT = 1.0  # seconds emergency_cleanup waits for SIGKILLed workers to die before removing dirs
 
 
 def kill_group(pid: int) -> None:
@@ -136,6 +138,53 @@ def owned_tempdir(parent: Optional[str] = None) -> Iterator[str]:
         _OWNED_DIRS.discard(path)
 
 
+@contextlib.contextmanager
+def owned_workers(pids: Callable[[], list[int]]) -> Iterator[None]:
+    """Register a pool's workers (`pids()` lists the live ones when asked, so a worker the pool
+    started since is included): emergency_cleanup SIGKILLs them before it removes temp dirs."""
+    key = id(pids)
+    _OWNED_WORKERS[key] = pids
+    try:
+        yield
+    finally:
+        _OWNED_WORKERS.pop(key, None)
+
+
+def _kill_workers() -> None:
+    """SIGKILL every registered worker, then wait (bounded) until each is dead: a dying
+    worker could otherwise still create a file in a temp dir being removed."""
+    pids = [pid for source in list(_OWNED_WORKERS.values()) for pid in _safe(source)]
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + REAP_WAIT
+    for pid in pids:
+        while _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+def _safe(source: Callable[[], list[int]]) -> list[int]:
+    try:
+        return list(source())
+    except Exception:  # a pool being torn down on the main thread: nothing to add
+        return []
+
+
+def _running(pid: int) -> bool:
+    """Not reaped and not a zombie (a child we may reap: reaped here)."""
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:  # not our child, or reaped already
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    except OSError:
+        return False
+
+
 def own_file(path: str) -> None:
     _OWNED_FILES.add(path)
 
@@ -147,6 +196,7 @@ def disown_file(path: str) -> None:
 def emergency_cleanup() -> None:
     """Kill registered workers, remove registered temp files and dirs. Runs
     on the fast-exit timer thread while the main thread may be anywhere."""
+    _kill_workers()
     for pid in list(_OWNED_GROUPS):
         kill_group(pid)
     for path in list(_OWNED_FILES):

@@ -40,6 +40,10 @@ def _run(args) -> int:
     from suanli.formats.html import require_report_extra
 
     require_report_extra()
+    from suanli.robust_cli import is_robust_file, read_robust
+    if is_robust_file(args.file):  # §10: the shared build and each scenario's sub-plan
+        emit(robust_html(read_robust(args.file), args, args.spec), args.output)
+        return ExitCode.OK
     with input_errors():
         page = api.report_html(api.SpecFile(args.file), spec=api.SpecFile(args.spec) if args.spec else None,
                                scenario=args.scenario, overrides=args.overrides, solver=args.solver,
@@ -57,3 +61,26 @@ def spec_context(spec, args):
     if not spec:
         return ReportContext()
     return context_from_program(load_program(args, spec))
+
+
+def robust_html(plan, args, spec) -> str:
+    """The page of a robust plan; with a spec, each scenario's facts from the spec under it."""
+    from suanli.formats.robust import plan_html
+    from suanli.report.context import context_from_program
+    from suanli.robust_cli import load_scenarios
+
+    names = [s.name for s in plan.scenarios]
+    contexts = {}
+    if spec:
+        contexts = {n: context_from_program(p) for n, p in zip(names, load_scenarios(_SpecArgs(args, spec), names))}
+    return plan_html(plan, contexts)
+
+
+class _SpecArgs:
+    """`args` whose file is the spec (for `report PLAN --spec SPEC`)."""
+
+    def __init__(self, args, spec):
+        self._args, self.file, self.scenario = args, spec, None
+
+    def __getattr__(self, name):
+        return getattr(self._args, name)

@@ -80,11 +80,9 @@ def run_solve(args, config, watch, base, names: list[str]) -> int:
         raise CommandError("suanli: --near-optimal and --alternatives are not available for robust plans",
                            ExitCode.INVALID)
     if fmt not in ROBUST_PLAN_FORMATS or args.baseline:
-        raise CommandError("suanli: a robust plan is written as json, table or markdown (no CI formats "
+        raise CommandError("suanli: a robust plan is written as json, table, markdown or html (no CI formats "
                            "or --baseline)", ExitCode.INVALID)
     programs = load_scenarios(args, names, base)
-    if any(p.years is not None for p in programs):  # §8: shared builds would be b[r,t,y]
-        raise CommandError("suanli: robust plans of multi-year specs are not available yet", ExitCode.INVALID)
     watch.lap("compile", f"compiled {len(programs)} scenario(s)")
     try:
         outcome = solve_robust(programs, names, config, args.robust_objective)
@@ -94,7 +92,11 @@ def run_solve(args, config, watch, base, names: list[str]) -> int:
     plan, code = robust_plan(args.file, programs, outcome, config, args.robust_objective)
     if getattr(args, "save_plan", None):
         write_atomic(args.save_plan, dumps(plan))
-    emit(ROBUST_PLAN_FORMATS[fmt](plan), args.output)
+    if fmt == "html":  # the page of `suanli report PLAN --spec FILE`
+        from suanli.cmd_report import robust_html
+        emit(robust_html(plan, args, args.file), args.output)
+    else:
+        emit(ROBUST_PLAN_FORMATS[fmt](plan), args.output)
     return code
 
 
@@ -102,7 +104,8 @@ def robust_plan(spec: str, programs, outcome, config, objective: str):
     """The RobustPlan and its exit code; diagnostics on stderr."""
     from suanli.solver.plan import PlanWarning
     from suanli.solver.report import empty_plan
-    from suanli.solver.robust_plan import RobustInfo, RobustPlan, ScenarioPlan, builds_of, mean_cost
+    from suanli.solver.robust_plan import (RobustInfo, RobustPlan, ScenarioPlan, builds_of, mean_cost,
+                                           year_builds_of)
 
     head = empty_plan(programs[0], "error", config.solver, config.relax)
     plan = RobustPlan(status="error", spec=spec, robust=RobustInfo(scenarios=outcome.names, objective=objective),
@@ -113,6 +116,7 @@ def robust_plan(spec: str, programs, outcome, config, objective: str):
         return _no_plan(plan, outcome)
     plan.scenarios = [ScenarioPlan(name=n, plan=p) for n, p in zip(outcome.names, outcome.plans)]
     plan.builds = builds_of(outcome.plans[0])
+    plan.years = year_builds_of(outcome.plans[0])
     if outcome.violations:
         for v in outcome.violations:
             print(f"suanli: the solver's answer failed verification: {v}", file=sys.stderr)
@@ -177,7 +181,7 @@ def read_robust(path: str):
 def verify_robust(args) -> int:
     """`verify FILE PLAN [--scenario S]` for a robust plan: S's sub-plan, or every one."""
     from suanli.cmd_verify import print_violations
-    from suanli.solver.robust_plan import builds_of
+    from suanli.solver.robust_plan import builds_of, year_builds_of
     from suanli.solver.verify import verify
 
     plan = read_robust(args.plan)
@@ -190,7 +194,7 @@ def verify_robust(args) -> int:
                                f"{', '.join(plan.robust.scenarios)})", ExitCode.INVALID)
         program = load_scenarios(_Args(args, None), [name])[0]
         violations += [f"scenario {name}: {v}" for v in verify(program, sub)]
-        if builds_of(sub) != plan.builds:
+        if builds_of(sub) != plan.builds or year_builds_of(sub) != plan.years:
             violations.append(f"scenario {name}: its builds differ from the plan's shared builds")
     return print_violations(args, violations, f"scenario(s) {', '.join(names)} of the robust plan satisfy")
 
@@ -201,13 +205,12 @@ def explain_robust(args, base, names: list[str]) -> int:
     from suanli.formats.outputs import ExplainOutput
     from suanli.solver.backend import SolveOptions, Status
     from suanli.solver.highs_backend import HighsBackend
-    from suanli.solver.lower import lower
     from suanli.solver.robust import RobustError, stack
-    from suanli.solver.robust_solve import alone_infeasible, explain_stack
+    from suanli.solver.robust_solve import alone_infeasible, explain_stack, lower_any
 
     programs = load_scenarios(args, names, base)
     try:
-        st = stack([lower(p) for p in programs])
+        st = stack([lower_any(p) for p in programs])
     except RobustError as exc:
         raise CommandError(f"suanli: {exc}", ExitCode.INVALID) from None
     status = HighsBackend().solve(st.sp, SolveOptions(time_limit=args.time_limit)).status

@@ -3,7 +3,9 @@ scenario's objective and costs (a scenario in only one plan is listed as added o
 
 JSON: {"objective": {old, new, change}, "builds": [{region, node_type, old, new, change}],
 "sites": [{region, old, new}], "scenarios": [{name, objective: {...}, cost: {part: {...}}}]}
-(only what changed in builds and sites; every scenario of either plan).
+(only what changed in builds and sites; every scenario of either plan). With years (§8),
+`builds`/`sites` compare the last year, and "year_builds": [{year, region, node_type, old, new,
+change}] (nodes built that year) and "year_sites": [{year, region, old, new}] say what changed when.
 """
 
 from __future__ import annotations
@@ -27,8 +29,26 @@ def diff_robust(old, new) -> dict:
                     for r in sorted(set(o_sites) | set(n_sites)) if o_sites.get(r, False) != n_sites.get(r, False)]
     names = list(dict.fromkeys(old.robust.scenarios + new.robust.scenarios))
     scenarios = [_scenario(name, old.sub_plan(name), new.sub_plan(name)) for name in names]
-    return {"objective": _change(old.objective, new.objective), "builds": builds, "sites": site_changes,
-            "scenarios": scenarios, "currency": new.currency}
+    out = {"objective": _change(old.objective, new.objective), "builds": builds, "sites": site_changes,
+           "scenarios": scenarios, "currency": new.currency}
+    if old.years is not None or new.years is not None:  # §8: what is built when
+        out.update(_year_changes(old, new))
+    return out
+
+
+def _year_changes(old, new) -> dict:
+    """Builds (nodes built that year) and open sites that changed, per year."""
+    built = lambda plan: {(y.year, r.name, t): v for y in plan.years or [] for r in y.regions
+                          for t, v in r.builds.items()}
+    opened = lambda plan: {(y.year, r.name): r.open for y in plan.years or [] for r in y.regions}
+    o_built, n_built = built(old), built(new)
+    builds = [{"year": y, "region": r, "node_type": t, **_change(o_built.get((y, r, t), 0), n_built.get((y, r, t), 0))}
+              for y, r, t in sorted(set(o_built) | set(n_built))
+              if o_built.get((y, r, t), 0) != n_built.get((y, r, t), 0)]
+    o_open, n_open = opened(old), opened(new)
+    sites = [{"year": y, "region": r, "old": o_open.get((y, r), False), "new": n_open.get((y, r), False)}
+             for y, r in sorted(set(o_open) | set(n_open)) if o_open.get((y, r), False) != n_open.get((y, r), False)]
+    return {"year_builds": builds, "year_sites": sites}
 
 
 def _scenario(name: str, old, new) -> dict:

@@ -7,17 +7,27 @@ SystemExit so `finally` blocks run (a CBC child is killed with its group). On
 Ctrl-C or SIGTERM the parent SIGTERMs every worker, waits a bounded time,
 SIGKILLs what is left, removes the pool's temp folder, and re-raises: no orphans,
 no temp files.
+
+When that takes longer than the CLI's fast exit (cli.py: 1 s; a worker inside
+HiGHS honours SIGTERM only when the solve returns), emergency_cleanup runs on a
+timer thread: the workers are registered with it (watchdog.owned_workers), so it
+SIGKILLs them, then removes the pool's folder, which holds every temp dir the
+workers make (a worker's `tempfile.tempdir` is that folder). On Linux a worker
+also gets SIGKILL from the kernel when the parent dies (PR_SET_PDEATHSIG), so
+not even a worker the pool started during the shutdown outlives the parent.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
+import tempfile
 import time
 from typing import Callable, Optional
 
-from suanli.solver.watchdog import owned_tempdir
+from suanli.solver.watchdog import owned_tempdir, owned_workers
 from suanli.sweep import Case, CaseOptions, SourceBundle, run_case
 
 TERM_WAIT = 5.0  # seconds a worker gets to clean up after SIGTERM before SIGKILL
@@ -56,9 +66,25 @@ def _run_inline(bundle, cases, options, tick: Callable[[int], object]) -> list[d
     return rows
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int, scratch: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_term)
+    tempfile.tempdir = scratch  # every temp dir of this worker (the solver's too) in the pool's folder
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel SIGKILLs this worker when the parent exits (even by os._exit)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(143)
 
 
 def _exit_on_term(signum, frame):
@@ -82,19 +108,20 @@ def _run_pool_in(bundle, cases, options, jobs: int, tick, scratch: str) -> list[
     import suanli.compiler.pipeline  # noqa: F401 - loaded once here, inherited by every worker
     import suanli.solver.solve  # noqa: F401
     context = multiprocessing.get_context("fork")
-    pool = context.Pool(jobs, initializer=_worker_init)
+    pool = context.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(), scratch))
     rows: list[Optional[dict]] = [None] * len(cases)
-    try:
-        for index, row in pool.imap_unordered(_pool_task, range(len(cases)), chunksize=1):
-            rows[index] = row
-            tick(1)
-        pool.close()
-        pool.join()
-    except BaseException:
-        stop_workers(pool)
-        raise
-    finally:
-        _WORKER.clear()
+    with owned_workers(lambda: [p.pid for p in list(pool._pool)]):  # the pool's workers of the moment
+        try:
+            for index, row in pool.imap_unordered(_pool_task, range(len(cases)), chunksize=1):
+                rows[index] = row
+                tick(1)
+            pool.close()
+            pool.join()
+        except BaseException:
+            stop_workers(pool)
+            raise
+        finally:
+            _WORKER.clear()
     return rows  # type: ignore[return-value]
 
 

@@ -78,6 +78,7 @@ ROBUST_PLAN_FORMATS = {
     "table": Renderer("robust", "plan_table"),
     "json": Renderer("robust", "plan_json"),
     "markdown": Renderer("robust", "plan_markdown"),
+    "html": Renderer("robust", "plan_html"),
 }
 
 ROBUST_DIFF_FORMATS = {  # a robust diff has one text rendering: markdown and html show it too

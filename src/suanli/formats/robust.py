@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from typing import Optional
 
 from suanli.formats.cells import table
 from suanli.rounding import num
@@ -31,7 +32,10 @@ def _plan_text(plan, md: bool) -> str:
            f"objective  {plan.robust.objective} = {num(plan.objective)} {plan.objective_unit}", ""]
     rows = [[b.region, "yes" if b.open else "no",
              ", ".join(f"{t}={num(v)}" for t, v in sorted(b.nodes.items())) or "-"] for b in plan.builds]
-    out += table("Shared builds", ["region", "open", "nodes"], rows, md)
+    out += table("Shared builds" + (" (last year)" if plan.years else ""), ["region", "open", "nodes"], rows, md)
+    if plan.years:
+        out += table("Shared build-out per year", ["year", "region", "open", "builds", "installed nodes"],
+                     year_rows(plan), md)
     rows = []
     for s in plan.scenarios:
         failed = [a.name for a in s.plan.asserts if not a.passed and not a.advisory]
@@ -41,6 +45,24 @@ def _plan_text(plan, md: bool) -> str:
                                                    "failed asserts"], rows, md)
     out += [f"- {i.message}" for i in plan.infeasibility]
     return "\n".join(out).rstrip() + "\n"
+
+
+def year_rows(plan) -> list[list[str]]:
+    """§8: one row per year and region that is open or has nodes (the whole build-out)."""
+    kinds = lambda d: ", ".join(f"{t}={num(v)}" for t, v in sorted(d.items())) or "-"
+    return [[str(y.year), r.name, "yes" if r.open else "no", kinds(r.builds), kinds(r.nodes)]
+            for y in plan.years or [] for r in y.regions if r.open or r.nodes]
+
+
+def plan_html(plan, contexts: Optional[dict] = None) -> str:
+    """The page of `suanli report ROBUST.json` (suanli.report.robust draws it); `contexts`:
+    each scenario's spec facts (cmd_report.robust_html compiles them when it has the spec)."""
+    from suanli.formats.html import require_report_extra
+
+    require_report_extra()
+    from suanli.report.robust import robust_report
+
+    return robust_report(json.loads(plan_json(plan)), contexts)
 
 
 def diff_json(diff: dict) -> str:
@@ -57,6 +79,14 @@ def diff_table(diff: dict) -> str:
         out += ["Shared builds: unchanged", ""]
     rows = [[s["region"], "open" if s["old"] else "closed", "open" if s["new"] else "closed"] for s in diff["sites"]]
     out += table("Sites that changed", ["region", "old", "new"], rows, False)
+    if "year_builds" in diff:  # §8: what is built or opened when
+        rows = [[str(b["year"]), b["region"], b["node_type"], num(b["old"]), num(b["new"]), signed(b["change"])]
+                for b in diff["year_builds"]]
+        out += table("Builds per year that changed", ["year", "region", "node type", "old", "new", "change"],
+                     rows, False) if rows else ["Builds per year: unchanged", ""]
+        rows = [[str(s["year"]), s["region"], "open" if s["old"] else "closed", "open" if s["new"] else "closed"]
+                for s in diff["year_sites"]]
+        out += table("Sites per year that changed", ["year", "region", "old", "new"], rows, False)
     rows = [[s["name"] + ("" if s["in"] == "both" else f" (only {s['in']})"), num(s["objective"]["old"]),
              num(s["objective"]["new"]), signed(s["cost"]["total"]["change"])] for s in diff["scenarios"]]
     out += table(f"Scenarios ({diff['currency']})", ["scenario", "old objective", "new objective",
