@@ -5,32 +5,15 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def processes_mentioning(text: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if text in cmdline:
-                found.append(int(entry.name))
-    return found
+from signals_util import bench_m_spec, processes_mentioning
 
 
 @pytest.fixture(scope="module")
 def hard_spec(tmp_path_factory):
-    path = tmp_path_factory.mktemp("hard") / "M.spec"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "M", "--seed", "1",
-                    "-o", str(path)], check=True, capture_output=True, timeout=120)
-    return path
+    return bench_m_spec(tmp_path_factory.mktemp("hard"))
 
 
 @pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])

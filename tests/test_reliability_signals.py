@@ -9,18 +9,14 @@ import time
 
 import pytest
 
-from clirun import ROOT
-from test_cli_signals import processes_mentioning
+from signals_util import bench_m_spec, cmdline, processes_mentioning
 
 EXIT_WITHIN = 2.0
 
 
 @pytest.fixture(scope="module")
 def big_spec(tmp_path_factory):
-    path = tmp_path_factory.mktemp("big") / "M.spec"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "M", "--seed", "1",
-                    "-o", str(path)], check=True, capture_output=True, timeout=120)
-    return path
+    return bench_m_spec(tmp_path_factory.mktemp("big"))
 
 
 def _start(spec, tmp, solver="highs"):
@@ -77,7 +73,7 @@ def test_sigterm_during_a_cbc_solve_exits_within_2s(big_spec, tmp_path):
 def test_sigkill_of_the_parent_takes_the_cbc_worker_and_its_temp_dir(big_spec, tmp_path):
     proc = _start(big_spec, tmp_path, solver="cbc")
     deadline = time.monotonic() + 120
-    while not any("cbc/" in _cmdline(pid) for pid in processes_mentioning(str(tmp_path))):
+    while not any("cbc/" in cmdline(pid) for pid in processes_mentioning(str(tmp_path))):
         assert time.monotonic() < deadline and proc.poll() is None, "cbc never started"
         time.sleep(0.2)  # wait until `cbc` itself runs on the worker's files
     proc.kill()  # SIGKILL, as the OOM killer would
@@ -87,14 +83,6 @@ def test_sigkill_of_the_parent_takes_the_cbc_worker_and_its_temp_dir(big_spec, t
         time.sleep(0.1)
     assert processes_mentioning(str(tmp_path)) == [], "the worker or cbc outlived its parent"
     assert list(tmp_path.iterdir()) == [], "the temp dir was left behind"
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            return fh.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])

@@ -10,36 +10,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+from signals_util import alive, bench_m_spec, children
 
 
 @pytest.fixture(scope="module")
 def hard_spec(tmp_path_factory):
-    path = tmp_path_factory.mktemp("hard") / "M.spec"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "M", "--seed", "1",
-                    "-o", str(path)], check=True, capture_output=True, timeout=120)
-    return path
+    return bench_m_spec(tmp_path_factory.mktemp("hard"))
 
 
 def start_sweep(spec, tmp_path):

@@ -19,6 +19,14 @@ def solve_json(path, *args):
     return json.loads(res.stdout)
 
 
+def solve_and_verify(spec, out) -> dict:
+    """`suanli solve SPEC -o OUT` and then `suanli verify SPEC OUT` succeed; the plan."""
+    res = suanli("solve", spec, "--format", "json", "-o", out)
+    assert res.returncode == 0, res.stderr
+    assert suanli("verify", spec, out).returncode == 0
+    return json.loads(out.read_text())
+
+
 def test_small_spec_costs_by_hand():
     """2026: 150 TFLOPS -> 15 cpu at 10,000 CNY/year capex + 15 kW x 8760 h x 0.6 CNY/kWh;
     2027-2028: 20 nodes (5 cpu2 from 2027, when it is available); discount 10%."""
@@ -41,11 +49,7 @@ def test_small_spec_costs_by_hand():
 
 
 def test_solve_then_verify_and_tampering_is_caught(tmp_path):
-    out = tmp_path / "plan.json"
-    res = suanli("solve", SMALL, "--format", "json", "-o", out)
-    assert res.returncode == 0, res.stderr
-    assert suanli("verify", SMALL, out).returncode == 0
-    plan = json.loads(out.read_text())
+    plan = solve_and_verify(SMALL, tmp_path / "plan.json")
     plan["years"][2]["regions"][1]["builds"] = {"cpu": 1}
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(plan))
@@ -71,24 +75,25 @@ def test_one_year_range_equals_single_period(tmp_path):
     assert "years" not in a and [y["year"] for y in b["years"]] == [2026]
 
 
-def test_raising_the_discount_rate_never_raises_the_cost(tmp_path):
+def _objectives_with(tmp_path, old: str, replacements: list[str]) -> list[float]:
+    """SMALL's optimal objective with `old` replaced by each of `replacements` in turn."""
     text = SMALL.read_text()
-    costs = []
-    for rate in ("0%", "10%", "30%"):
-        path = tmp_path / f"r{rate[:-1]}.spec"
-        path.write_text(_with(text, "discount_rate = 10%", f"discount_rate = {rate}"))
-        costs.append(solve_json(path)["objective"])
+    objectives = []
+    for i, new in enumerate(replacements):
+        path = tmp_path / f"variant{i}.spec"
+        path.write_text(_with(text, old, new))
+        objectives.append(solve_json(path)["objective"])
+    return objectives
+
+
+def test_raising_the_discount_rate_never_raises_the_cost(tmp_path):
+    costs = _objectives_with(tmp_path, "discount_rate = 10%", [f"discount_rate = {r}" for r in ("0%", "10%", "30%")])
     assert costs[0] >= costs[1] >= costs[2]
     assert costs[0] > costs[2]
 
 
 def test_raising_growth_never_lowers_the_cost(tmp_path):
-    text = SMALL.read_text()
-    costs = []
-    for growth in ("0%", "50%", "80%"):
-        path = tmp_path / f"g{growth[:-1]}.spec"
-        path.write_text(_with(text, "growth = 50%", f"growth = {growth}"))
-        costs.append(solve_json(path)["objective"])
+    costs = _objectives_with(tmp_path, "growth = 50%", [f"growth = {g}" for g in ("0%", "50%", "80%")])
     assert costs[0] <= costs[1] <= costs[2]
 
 
@@ -103,11 +108,7 @@ BUILD_FACTS = {2026: {"beijing"}, 2029: {"beijing"}, 2030: {"beijing", "guizhou"
 
 
 def test_buildout_spec_solves_verifies_and_its_reviewed_facts_hold(tmp_path):
-    out = tmp_path / "buildout.json"
-    res = suanli("solve", BUILDOUT, "--format", "json", "-o", out)
-    assert res.returncode == 0, res.stderr
-    assert suanli("verify", BUILDOUT, out).returncode == 0
-    plan = json.loads(out.read_text())
+    plan = solve_and_verify(BUILDOUT, tmp_path / "buildout.json")
     years = {y["year"]: y for y in plan["years"]}
     assert sorted(years) == list(range(2026, 2031))
     opened = {y: {r["name"] for r in e["regions"] if r["open"]} for y, e in years.items()}
