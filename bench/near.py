@@ -10,8 +10,8 @@ the plain solve is `build` + `heuristic` + `solver` (+ `solver_retry`) + `postso
 does again, on the same program); `near_optimal` holds the two extra solves (minimum
 and maximum); `alternatives` holds 2 solves per alternative (score, then the cheaper
 plan among equal scores). Target: each extra solve takes no longer than the plain
-optimal solve. Without --time-limit (the default here) each extra solve has the default
-budget of docs/near-optimal.md (80% of the plain solve's time, at least 5 s).
+optimal solve. --time-limit applies to each solve (the plain one included); without it each
+extra solve runs to its gap.
 Prints a Markdown table; `gap` is each embedded plan's proven gap on its own objective.
 """
 

@@ -17,16 +17,13 @@ from suanli.solver.strengthen import with_site_use
 from suanli.solver.watchdog import Deadline, owned_tempdir
 from suanli.stopwatch import SILENT, Stopwatch
 
-BUDGET_FLOOR_S = 5.0  # the least search time of an extra solve without --time-limit
-SEARCH_SHARE = 0.8  # of the plain solve's time: the search; the rest finishes the plan (polish, report, verify)
-
 
 def add_near_optimal(program: Program, outcome: Outcome, config: SolveConfig, req: NearRequest,
-                     watch: Stopwatch = SILENT, plain_seconds: Optional[float] = None) -> Outcome:
+                     watch: Stopwatch = SILENT) -> Outcome:
     """The optimal plan with `near_optimal` and/or `alternatives` filled in.
     Nothing is added without an optimal (or feasible) plan to start from.
-    Each extra solve gets `--time-limit` (config.time_limit) or, without one,
-    `solve_budget(plain_seconds)` (None: no limit)."""
+    Each extra solve gets `--time-limit` (config.time_limit) afresh; without one
+    it runs to its gap, as §11 asks ("each value is optimal within the MIP gap")."""
     plan, x = outcome.plan, outcome.x
     sp = with_site_use(outcome.sparse) if outcome.sparse is not None else None  # the MILP the solver sees
     if x is None or plan.objective is None or not outcome.status.has_solution:
@@ -36,7 +33,7 @@ def add_near_optimal(program: Program, outcome: Outcome, config: SolveConfig, re
     if outcome.status is not Status.OPTIMAL:
         notes.append("the optimal solve stopped before proving optimality: the bound B comes from "
                      "the best plan found and may be loose")
-    budget = config.time_limit if config.time_limit is not None else solve_budget(plain_seconds)
+    budget = config.time_limit
     run = lambda variant, start: _solve_variant(program, outcome.sparse, variant, config, start, budget)
     update = {}
     if req.metric:
@@ -50,14 +47,6 @@ def add_near_optimal(program: Program, outcome: Outcome, config: SolveConfig, re
     update["warnings"] = plan.warnings + plan_warnings(notes)
     outcome.plan = plan.model_copy(update=update)
     return outcome
-
-
-def solve_budget(plain_seconds: Optional[float]) -> Optional[float]:
-    """The time each extra solve may search without `--time-limit`: SEARCH_SHARE
-    of the plain solve's, so that with finishing its plan it takes about as long
-    as the plain solve; at least BUDGET_FLOOR_S (small specs are solved to the
-    end well within it)."""
-    return None if plain_seconds is None else max(BUDGET_FLOOR_S, SEARCH_SHARE * plain_seconds)
 
 
 def _solve_variant(program: Program, base: SparseProgram, variant: SparseProgram, config: SolveConfig,

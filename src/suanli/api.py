@@ -161,13 +161,11 @@ def solve(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence
     _check_options(config)
     program = spec if isinstance(spec, Program) else load(
         spec, scenario=scenario, overrides=overrides, max_bytes=max_bytes, base=base, stopwatch=stopwatch)
-    solving = time.perf_counter()
     outcome = solve_program(program, config, stopwatch)
     if near_request is not None:
         from suanli.solver.near_solve import add_near_optimal
 
-        plain = time.perf_counter() - solving  # each extra solve's default time limit is tied to it
-        outcome = add_near_optimal(program, outcome, config, near_request, stopwatch, plain_seconds=plain)
+        outcome = add_near_optimal(program, outcome, config, near_request, stopwatch)
     return checked_plan(outcome)
 
 
