@@ -17,6 +17,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from suanli.compiler.latency import least_latencies
+from suanli.compiler.path_ties import ties_with_least
 from suanli.compiler.state import CompileState
 from suanli.diagnostics import DiagnosticBag, Label, error
 
@@ -59,13 +60,19 @@ def backup_fields(d, allowed: tuple[str, ...], world, diags, cache: dict | None 
     cache = {} if cache is None else cache
     for r in allowed:
         lat = cache[r] = cache[r] if r in cache else latencies_from(r, world.links)
-        near = [b for b in regions if b in lat and lat[b] < sep]
-        conflicts += [(r, b) for b in near]
+        near = {b for b in regions if b in lat and _too_near(lat[b], sep)}
+        conflicts += [(r, b) for b in regions if b in near]
         far[r] = [b for b in regions if b not in near]
     if allowed and all(len(bs) < k for bs in far.values()):
         _too_close(d, k, sep, regions, allowed, cache, diags)
     return {"backups": k, "backup_separation": float(sep), "backup_regions": regions,
             "backup_conflicts": tuple(conflicts)}
+
+
+def _too_near(latency: Fraction, sep: Fraction) -> bool:
+    """Λ < T, where a Λ tied with T (within 1e-9 relative, as path totals and latency
+    limits are compared: LANGUAGE.md §6) counts as far enough -- as the verifier counts it."""
+    return latency < sep and not ties_with_least(sep, latency)
 
 
 def _too_close(d, k, sep, regions, allowed, latencies: dict, diags) -> None:

@@ -36,7 +36,7 @@ class PathInfo:
     hops: tuple[str, ...]
 
 
-def _common_denominator(values) -> int:
+def common_denominator(values) -> int:
     den = 1
     for value in values:
         den = math.lcm(den, value.denominator)
@@ -48,8 +48,8 @@ def adjacency(links):
     (comparing ints is ~20x faster than comparing Fractions, and just as exact); one
     link per pair of regions, the least (latency, cost) of parallel ones."""
     usable = [l for l in links if l["a"] and l["b"] and l["latency"] is not None]
-    lat_den = _common_denominator(l["latency"] for l in usable)
-    cost_den = _common_denominator(l["transfer_cost"] for l in usable)
+    lat_den = common_denominator(l["latency"] for l in usable)
+    cost_den = common_denominator(l["transfer_cost"] for l in usable)
     least: dict[tuple[str, str], tuple[int, int]] = {}
     for link in usable:
         pair = tuple(sorted((link["a"], link["b"])))

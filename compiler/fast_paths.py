@@ -30,13 +30,12 @@ reference algorithm.
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from suanli.compiler.compute_paths import compute_paths, write_rows
+from suanli.compiler.compute_paths import common_denominator, compute_paths, write_rows
 from suanli.compiler.path_table import NONE, ROOT, PathTable
 from suanli.compiler.path_ties import near_gap_bound
 
@@ -57,20 +56,13 @@ class Graph:
         return csr_matrix((self.key, (self.a, self.b)), shape=(n, n))
 
 
-def _den(values) -> int:
-    den = 1
-    for v in values:
-        den = math.lcm(den, v.denominator)
-    return den
-
-
 def build_graph(origins, links) -> Graph | None:
     ends = [(l["a"], l["b"], l["latency"], l["transfer_cost"]) for l in links]
     usable = [e for e in ends if e[0] and e[1] and e[2] is not None and e[0] != e[1]]
     names = tuple(sorted({r for a, b, _, _ in usable for r in (a, b)} | set(origins)))
     index = {n: i for i, n in enumerate(names)}
     lats, costs = [e[2] for e in usable], [e[3] for e in usable]
-    lat_den, cost_den = _den(lats), _den(costs)
+    lat_den, cost_den = common_denominator(lats), common_denominator(costs)
     lat_int = [lat_den // v.denominator * v.numerator for v in lats]
     cost_int = [cost_den // v.denominator * v.numerator for v in costs]
     hops = max(len(names), 1)  # a simple path has fewer links; the tie check adds one more

@@ -50,20 +50,22 @@ def size_job(job: Entity, node: Entity) -> Sizing | None:
 def size_jobs(state: CompileState, diags: DiagnosticBag) -> CompileState:
     """Pass: each job's options (a job nothing can finish in time is an error) and W0102."""
     world = state.world
+    buildable = {name: frozenset(world.buildable(t)) for name, t in world.nodes.items()}  # once, not per job
     for j in world.placed_jobs():
         options = state.options[j.name] = job_options(j, world.nodes)
         allowed = state.allowed[j.name]
         if allowed:
-            _check_job_fits(j, allowed, options, world, diags)
+            _check_job_fits(j, allowed, options, buildable, world, diags)
         if j["deadline"] > world.horizon:
             diags.add(warning("W0102", f"job `{j.name}` has a deadline beyond the horizon", j.span,
                               "deadline > horizon", help="the plan still runs it once within the horizon"))
     return state
 
 
-def _check_job_fits(j: Entity, allowed, options, world: World, diags: DiagnosticBag) -> None:
+def _check_job_fits(j: Entity, allowed, options, buildable: dict[str, frozenset], world: World,
+                    diags: DiagnosticBag) -> None:
     usable = {s.node_type for s in options}
-    if any(set(world.buildable(world.nodes[t])) & set(allowed) for t in usable):
+    if any(not buildable[t].isdisjoint(allowed) for t in usable):
         return
     notes = serial_explanation(j, world.nodes) if not usable else [
         f"usable node types {sorted(usable)} cannot be built in the allowed regions {list(allowed)}"]

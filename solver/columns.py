@@ -12,12 +12,6 @@ import numpy as np
 
 from suanli.solver.families.backups import backup_columns
 from suanli.solver.index import Index
-from suanli.solver.path_arrays import PairTables
-
-
-def pair_tables(ix: Index) -> PairTables:
-    """The IR's paths as arrays over region pairs, built once per Index."""
-    return ix.pairs
 
 
 @dataclass

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from suanli.compiler.ir import LinExpr, Metric
-from suanli.solver.columns import Columns, PairTables
+from suanli.solver.columns import Columns
+from suanli.solver.path_arrays import PairTables
 from suanli.solver.index import Index
 
 Vec = tuple[np.ndarray, np.ndarray]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from suanli.compiler.ir import Program
-from suanli.solver.columns import Columns, build_columns, pair_tables
+from suanli.solver.columns import Columns, build_columns
 from suanli.solver.families import RowBuilder, Whole, whole_rows
 from suanli.solver.index import Index
 from suanli.solver.linmetrics import MetricVectors, dense
@@ -28,7 +28,7 @@ def lower(program: Program, relax: bool = False, tight: bool = True) -> SparsePr
     smallest M we can prove (for bench/milp.py, which measures what that buys)."""
     ix = Index(program)
     cols = build_columns(ix)
-    pairs = pair_tables(ix)
+    pairs = ix.pairs
     mv = MetricVectors(ix, cols, pairs)
     rb = RowBuilder()
     obj = mv.linexpr(program.objective.expr)

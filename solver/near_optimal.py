@@ -18,7 +18,7 @@ from typing import Optional
 import numpy as np
 
 from suanli.compiler.ir import Program
-from suanli.solver.backend import Status, get_backend
+from suanli.solver.backend import Status
 from suanli.solver.evaluate import Evaluator
 from suanli.solver.extract import state_from_solution
 from suanli.solver.index import Index
@@ -176,7 +176,8 @@ def gain_weights(w: np.ndarray, c: np.ndarray) -> np.ndarray:
     top = float(c.max(initial=0.0))
     if top <= 0:
         return w
-    return w + (c >= SHARE * top).astype(float)
+    # C_p[r] >= 10% of the largest, inclusive: a share exactly at 10% (714.4 of 7144) must not lose to rounding
+    return w + (c >= SHARE * top * (1 - SAME_REL)).astype(float)
 
 
 def decisions(sp: SparseProgram, x: np.ndarray) -> np.ndarray:

@@ -181,7 +181,11 @@ def first_variant_solve(backend, variant: SparseProgram, opts: Callable[[], Solv
     if first.status.has_solution and not _trustworthy(variant, first, start.bound):
         first = backend.solve(variant, opts())  # see solve.first_mip_solve: HiGHS 1.16 with a start
     if not first.status.has_solution or not _no_worse(variant, first.objective, value):
-        first = SolveResult(Status.FEASIBLE, x=x, objective=value, message="the best start")
+        # a start better than an answer proven within the gap is within it too
+        proven = first.status is Status.OPTIMAL
+        first = SolveResult(Status.OPTIMAL if proven else Status.FEASIBLE, x=x, objective=value,
+                            bound=first.bound if proven else None,
+                            gap=gap_of(value, first.bound) if proven else None, message="the best start")
     bound = _best_bound(variant, first.bound, start.bound)
     if first.status is Status.FEASIBLE and bound is not None:
         first.bound, first.gap = bound, gap_of(first.objective, bound)

@@ -24,6 +24,7 @@ from suanli.solver.lower import lower
 from suanli.solver.plan import Infeasibility, Plan, PlanWarning, normalized
 from suanli.solver.report import build_plan
 from suanli.solver.robust import Stack, robust_objective, stack
+from suanli.solver.solve import _budget
 from suanli.solver.verify import verify
 from suanli.solver.watchdog import Deadline, owned_tempdir
 from suanli.solver.year_lower import lower_years
@@ -48,7 +49,7 @@ def solve_robust(programs: list[Program], names: list[str], config, objective: s
     backend = get_backend(config.solver)
     years = programs[0].years is not None
     st = stack([lower_any(p, config.relax) for p in programs], objective)
-    deadline = Deadline(config.time_limit)
+    deadline = Deadline(_budget(config))  # compiling the scenarios counts against --time-limit, as in solve
     with owned_tempdir() as tmp:
         opts = lambda: SolveOptions(time_limit=deadline.remaining(), gap=config.gap, threads=config.threads,
                                     progress=config.progress, grace=config.grace, tmpdir=tmp)
@@ -98,7 +99,8 @@ def _finish_lp(st: Stack, first, opts, config) -> np.ndarray:
 
 def _finish_mip(backend, st: Stack, first, opts, config, deadline) -> np.ndarray:
     x = first.x
-    if config.tie_break and first.status is Status.OPTIMAL and not deadline.expired():
+    tight = first.gap is None or first.gap <= 1.01 * postsolve.TIE_GAP  # as solve: no tie-break at a loose gap
+    if config.tie_break and first.status is Status.OPTIMAL and tight and not deadline.expired():
         better = postsolve.tie_break(backend, st.sp, first, opts())
         x = first.x if better is None else better
     x = postsolve.round_integers(st.sp, x)

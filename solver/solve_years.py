@@ -25,14 +25,14 @@ from suanli.tolerances import ZERO
 
 
 def solve_years(program: Program, config, watch: Stopwatch = SILENT):
-    from suanli.solver.solve import Outcome, _options, _write_files
+    from suanli.solver.solve import Outcome, _budget, _options, _write_files
 
     backend = get_backend(config.solver)
     sp, layout = lower_years(program, relax=config.relax)
     watch.lap("build", f"built the multi-year {'LP' if sp.relaxed else 'MILP'}: {sp.ncol:,} variables, "
               f"{sp.nrow:,} rows, {sp.nnz:,} non-zeros")
     _write_files(sp, config)
-    deadline = Deadline(config.time_limit)
+    deadline = Deadline(_budget(config))  # reading and compiling count against --time-limit, as in solve
     with owned_tempdir() as tmp:
         first = backend.solve(sp, _options(config, deadline, tmp))
     watch.lap("solver", f"{backend.NAME}: {first.status.value}")

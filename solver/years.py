@@ -22,7 +22,7 @@ import numpy as np
 
 from suanli.compiler.ir import LinExpr, Metric, Program
 from suanli.compiler.units import YEAR
-from suanli.solver.columns import Columns, build_columns, pair_tables
+from suanli.solver.columns import Columns, build_columns
 from suanli.solver.index import Index
 from suanli.solver.linmetrics import COST_PARTS, MetricVectors, Vec, _concat
 from suanli.solver.sparse import Family
@@ -51,7 +51,7 @@ class YearLayout:
         for k, prog in enumerate(self.axis.programs):
             ix = Index(prog)
             cols = build_columns(ix)
-            mv = MetricVectors(ix, cols, pair_tables(ix))
+            mv = MetricVectors(ix, cols, ix.pairs)
             fams = _families(cols, offset, self.axis.first + k)
             self.blocks.append(YearBlock(self.axis.first + k, prog, ix, cols, mv, offset, fams))
             offset += cols.ncol

@@ -158,3 +158,13 @@ def test_alternatives_alone_record_their_slack_and_verify_checks_that_bound(tmp_
     path.write_text(json.dumps(plan))
     bad = suanli("verify", TWO, path)
     assert bad.returncode == 1 and "its bound is 275940" in bad.stdout
+
+
+def test_a_region_at_exactly_ten_percent_of_the_largest_gains_weight():
+    """§11: every region with C_p[r] >= 10% of the largest gains weight 1 -- inclusive,
+    though 0.1 * 7144 is 714.4000000000001 in floats."""
+    import numpy as np
+
+    from suanli.solver.near_optimal import gain_weights
+
+    assert gain_weights(np.zeros(3), np.array([7144.0, 714.4, 714.3])).tolist() == [1.0, 1.0, 0.0]

@@ -153,3 +153,12 @@ def test_the_readme_shows_the_robust_plan_it_prints():
     command = "suanli solve specs/features.spec --robust base,price_shock --robust-objective max --format table"
     shown = readme.split(f"$ {command}\n", 1)[1].split("```", 1)[0]
     assert suanli(*command.split()[1:]).stdout == shown
+
+
+
+def test_a_robust_solve_refuses_to_write_its_program(tmp_path):
+    """--write-lp/--write-mps with --robust were silently ignored: now a clear exit 2, nothing written."""
+    for option, name in (("--write-mps", "p.mps"), ("--write-lp", "p.lp")):
+        result = suanli("solve", SPEC, "--robust", "growth,west_lost", option, tmp_path / name)
+        assert result.returncode == 2 and "not available for robust plans" in result.stderr
+        assert not (tmp_path / name).exists()

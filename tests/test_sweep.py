@@ -111,7 +111,7 @@ def test_progress_bar_is_quiet_when_stderr_is_not_a_terminal():
 
 def test_bad_command_lines_exit_2_before_solving():
     for args in (["--grid", "region.west.pue"], ["--grid", "region.west.pue=1.1,,1.2"], ["--jobs", "0"],
-                 ["--time-limit", "0"]):
+                 ["--time-limit", "0"], ["--time-limit", "inf"], ["--max-bytes", "0"], ["--solver", "glpk"]):
         result = suanli("sweep", SPEC, *args)
         assert result.returncode == 2 and "Traceback" not in result.stderr, (args, result.stderr)
         assert result.stdout == ""

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import math
 
+from suanli.api import SOLVERS
+
 
 def byte_count(text: str) -> int:
     try:
@@ -59,7 +61,7 @@ def compile_options(args) -> dict:
 def add_solve_options(parser, when: str, limit: str) -> None:
     """--solver and --time-limit of the commands that solve a spec given in place of a plan
     (`diff`, `report`); `when`/`limit` finish their help texts."""
-    parser.add_argument("--solver", choices=("highs", "cbc"), default="highs",
+    parser.add_argument("--solver", choices=SOLVERS, default="highs",
                         help=f"MILP backend {when} (default highs)")
     parser.add_argument("--time-limit", type=seconds, default=None, metavar="S",
                         help=f"wall-clock limit in seconds {limit}")

@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 import sys
 
+from suanli.api import SOLVERS
+from suanli.cli_args import byte_count, seconds
 from suanli.exitcodes import CommandError, ExitCode
 from suanli.formats import SWEEP_FORMATS
 from suanli.tolerances import DEFAULT_GAP
@@ -38,15 +40,15 @@ def add_arguments(parser) -> None:
                         help="cases solved at once on this machine (default: the number of cores)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="send the cases to a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs suanli[dask])")
-    parser.add_argument("--solver", choices=("highs", "cbc"), default="highs", help="MILP backend (default highs)")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="S", help="limit per case, in seconds")
+    parser.add_argument("--solver", choices=SOLVERS, default="highs", help="MILP backend (default highs)")
+    parser.add_argument("--time-limit", type=seconds, default=None, metavar="S", help="limit per case, in seconds")
     parser.add_argument("--gap", type=float, default=DEFAULT_GAP, metavar="REL", help="relative MIP gap (default 1e-6)")
     parser.add_argument("--relax", action="store_true", help="solve each case's LP relaxation")
     parser.add_argument("--no-tie-break", dest="tie_break", action="store_false",
                         help="skip the tie-breaking solve (faster; equal-cost plans may vary)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="K=V",
                         help="override a property in every case (repeatable)")
-    parser.add_argument("--max-bytes", type=int, default=None, metavar="N",
+    parser.add_argument("--max-bytes", type=byte_count, default=None, metavar="N",
                         help="largest spec (imports included) to read, in bytes")
     parser.add_argument("--format", choices=tuple(SWEEP_FORMATS), default=None,
                         help="table (default on a terminal), json, csv, or parquet (needs -o)")
@@ -84,8 +86,6 @@ def _check_options(args) -> str:
     def bad(message):
         raise CommandError(f"suanli: {message}", ExitCode.INVALID)
 
-    if args.time_limit is not None and not args.time_limit > 0:
-        bad("--time-limit must be a positive number of seconds")
     if not 0 <= args.gap < 1:
         bad("--gap must be in [0, 1)")
     if args.jobs is not None and args.jobs < 1:

@@ -82,6 +82,10 @@ def run_solve(args, config, watch, base, names: list[str]) -> int:
     if fmt not in ROBUST_PLAN_FORMATS or args.baseline:
         raise CommandError("suanli: a robust plan is written as json, table, markdown or html (no CI formats "
                            "or --baseline)", ExitCode.INVALID)
+    if getattr(args, "write_lp", None) or getattr(args, "write_mps", None):
+        # the stacked program repeats each scenario's row and column names: not writable as one LP/MPS
+        raise CommandError("suanli: --write-lp and --write-mps are not available for robust plans; write "
+                           "each scenario's program with --scenario NAME", ExitCode.INVALID)
     programs = load_scenarios(args, names, base)
     watch.lap("compile", f"compiled {len(programs)} scenario(s)")
     try:
@@ -158,10 +162,11 @@ def is_robust_file(path: str) -> bool:
 
     from suanli.solver.robust_plan import is_robust
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return is_robust(json.load(fh))
-    except (OSError, ValueError, RecursionError):
+    from suanli.solver.plan_input import PlanInputError, _read_text
+
+    try:  # the hardened reader's size bound: a huge or hostile file is the plain reader's to report
+        return is_robust(json.loads(_read_text(path)))
+    except (PlanInputError, OSError, ValueError, RecursionError):
         return False  # the plain reader reports it
 
 

@@ -19,11 +19,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional
 
+from suanli.exitcodes import ExitCode
 from suanli.status import has_solution
 from suanli.tolerances import DEFAULT_GAP
 
 # exit codes by how bad they are: the sweep exits with the worst case's code
-SEVERITY = (70, 2, 4, 3, 1, 0)
+SEVERITY = tuple(int(c) for c in (ExitCode.INTERNAL, ExitCode.INVALID, ExitCode.NO_PLAN, ExitCode.INFEASIBLE,
+                                   ExitCode.ASSERT, ExitCode.OK))
 COST_PARTS = ("total", "site", "capex", "opex", "energy", "network", "carbon")
 
 
@@ -103,7 +105,7 @@ def run_case(bundle: SourceBundle, case: Case, options: CaseOptions, scratch: Op
         with owned_tempdir(scratch) as tmp:
             row = _solve_case(bundle, case, options, tmp)
     except Exception as exc:  # a broken case is a row, never a lost sweep
-        row = _failed_row(case, "error", 70, f"internal error: {type(exc).__name__}: {exc}")
+        row = _failed_row(case, "error", int(ExitCode.INTERNAL), f"internal error: {type(exc).__name__}: {exc}")
     row["solve_time_s"] = round(time.perf_counter() - start, 3)
     return row
 
@@ -118,7 +120,7 @@ def _solve_case(bundle: SourceBundle, case: Case, options: CaseOptions, tmp: str
     if result.program is None:
         errors = [d for d in result.diagnostics if d.severity.value == "error"]
         message = "; ".join(f"{d.code}: {d.message}" for d in errors[:3])
-        return _failed_row(case, "invalid", 2, message.replace(tmp + os.sep, ""))
+        return _failed_row(case, "invalid", int(ExitCode.INVALID), message.replace(tmp + os.sep, ""))
     config = SolveConfig(solver=options.solver, time_limit=options.time_limit, gap=options.gap,
                          relax=options.relax, tie_break=options.tie_break)
     outcome = solve_program(result.program, config)
@@ -130,16 +132,16 @@ def classify(outcome) -> tuple:
     plan = outcome.plan
     if plan.status == "infeasible":
         why = "; ".join(item.message for item in plan.infeasibility[:3])
-        return plan, 3, plan.message + (f": {why}" if why else "")
+        return plan, int(ExitCode.INFEASIBLE), plan.message + (f": {why}" if why else "")
     if not has_solution(plan.status):
-        return plan, 4, plan.message or plan.status
+        return plan, int(ExitCode.NO_PLAN), plan.message or plan.status
     if outcome.violations:
         bad = plan.model_copy(update={"status": "error", "objective": None})
-        return bad, 4, "the solver's answer failed independent verification"
+        return bad, int(ExitCode.NO_PLAN), "the solver's answer failed independent verification"
     failed = [a.name for a in plan.asserts if not a.passed and not a.advisory]
     if failed:
-        return plan, 1, "assert failed: " + ", ".join(failed)
-    return plan, 0, ""
+        return plan, int(ExitCode.ASSERT), "assert failed: " + ", ".join(failed)
+    return plan, int(ExitCode.OK), ""
 
 
 def plan_row(case: Case, plan, code: int, message: str) -> dict:

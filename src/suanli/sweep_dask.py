@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Callable
 
+from suanli.exitcodes import ExitCode
 from suanli.sweep import Case, CaseOptions, SourceBundle, _failed_row, run_case
 
 CONNECT_TIMEOUT = "20s"
@@ -50,4 +51,4 @@ def _result(future, case: Case) -> dict:
     try:
         return future.result()
     except Exception as exc:  # the worker died or the task could not run there
-        return _failed_row(case, "error", 70, f"dask: {type(exc).__name__}: {exc}")
+        return _failed_row(case, "error", int(ExitCode.INTERNAL), f"dask: {type(exc).__name__}: {exc}")

@@ -8,10 +8,14 @@ import urllib.parse
 from pathlib import Path, PurePath
 from typing import Optional
 
+from suanli.exitcodes import ExitCode
 from suanli.formats.findings import RULES, Finding, diagnostic_findings, plan_findings
 from suanli.formats.outputs import DiagnosticOutput, PlanOutput
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+# the command ran and judged the spec (a failed assert or an infeasible spec is a result, not a failure)
+_RAN_TO_THE_END = (ExitCode.OK, ExitCode.ASSERT, ExitCode.INVALID, ExitCode.INFEASIBLE)
 
 
 def _uri(path: str) -> dict:
@@ -72,7 +76,7 @@ def sarif_log(findings: list[Finding], exit_code: int, properties: dict,
     run = {
         "tool": {"driver": {"name": "suanli", "version": _version(), "semanticVersion": _version(),
                             "rules": rules}},
-        "invocations": [{"executionSuccessful": exit_code in (0, 1, 2, 3), "exitCode": exit_code}],
+        "invocations": [{"executionSuccessful": exit_code in _RAN_TO_THE_END, "exitCode": exit_code}],
         "originalUriBaseIds": {"%SRCROOT%": {"uri": cwd}},
         "columnKind": "unicodeCodePoints",
         "results": results,
