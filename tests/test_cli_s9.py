@@ -272,6 +272,24 @@ def test_separation_is_strict_and_unreachable_regions_are_far(tmp_path):
     assert dem["backups"] != list(dem["regions"])
 
 
+
+def test_a_latency_tied_with_the_separation_is_far_enough(tmp_path):
+    """Λ within 1e-9 relative of T ties with it (the §6 rule), so it is not < T: far enough.
+    1e-8 below T does not tie: too close, and with one other region the spec has no copy home."""
+    def spec(latency_ms):
+        return _write(tmp_path, "region a { power_price = 0.1 CNY/kWh }\nregion b { power_price = 0.9 CNY/kWh }\n"
+                                f"link a -- b {{ latency = {latency_ms} ms }}\n"
+                                "node box { class = general; storage = 100 TB; power = 1 kW }\n"
+                                "demand db { class = general; storage = 50 TB; split = false; backups = 1;"
+                                " residency = [a, b]; backup_separation = 12 ms }\n", f"l{latency_ms}.spec")
+
+    tied = suanli("solve", spec("11.9999999999"), "--format", "json")
+    assert tied.returncode == 0, tied.stderr
+    dem = json.loads(tied.stdout)["demands"][0]
+    assert sorted([*dem["regions"], *dem["backups"]]) == ["a", "b"]
+    near = suanli("check", spec("11.9999999"))
+    assert near.returncode == 2 and "E0723" in near.stderr, near.stderr
+
 def test_the_clique_rows_keep_the_pairwise_optimum(monkeypatch):
     """The MILP's clique separation rows and §9's pairwise rows have the same optimum."""
     from suanli.compiler.pipeline import load
