@@ -28,11 +28,12 @@ from suanli.solver.sparse import Family, SparseProgram
 from suanli.tolerances import HOLDS_REL, SAME_REL
 
 SHARE = 0.10  # a region "builds" when its compute is >= 10% of the plan's largest region
+DEFAULT_SLACK = 0.05  # §11: --slack defaults to 5%
 
 
 @dataclass
 class NearRequest:
-    slack: float = 0.05
+    slack: float = DEFAULT_SLACK
     metric: bool = False  # Program.near_metric is set
     alternatives: int = 0
 

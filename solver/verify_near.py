@@ -9,9 +9,7 @@ from suanli.compiler.ir import Program
 from suanli.solver.evaluate import Evaluator
 from suanli.solver.extract import state_from_plan
 from suanli.solver.index import Index
-from suanli.solver.near_optimal import slack_bound
-
-DEFAULT_SLACK = 0.05  # §11's default, for plan files that do not record the slack
+from suanli.solver.near_optimal import DEFAULT_SLACK, slack_bound  # the default for plans that do not record it
 from suanli.solver.plan import Plan
 from suanli.solver.verify import _close, _le, verify
 from suanli.solver.year_verify import plan_evaluators

@@ -150,3 +150,17 @@ def test_progress_bar_on_a_terminal():
     assert proc.returncode == 0
     assert b"3/3" in seen and b"sweep" in seen  # tqdm's bar: done/total
     assert len(json.loads(proc.stdout)) == 3  # stdout holds only the rows
+
+
+def test_a_case_whose_answer_fails_verification_is_the_plan_solve_would_print():
+    """classify goes through api.checked_plan: status error, exit 4, its message and V001 warnings."""
+    from suanli.api import load
+    from suanli.solver.solve import SolveConfig, solve_program
+    from suanli.sweep import classify
+
+    outcome = solve_program(load(str(SPEC)), SolveConfig())
+    outcome.violations = ["served(x) is 1 short"]
+    plan, code, message = classify(outcome)
+    assert code == 4 and plan.status == "error" and plan.objective is None
+    assert message == plan.message == "the solver's answer failed independent verification"
+    assert [w.message for w in plan.warnings if w.code == "V001"] == ["served(x) is 1 short"]

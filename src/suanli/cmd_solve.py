@@ -151,7 +151,7 @@ def _solve(program, args, watch, near=None, baseline=None):
 
 def near_request(args):
     """The §11 request of --near-optimal/--alternatives/--slack, or None; exit 2 on bad values."""
-    from suanli.solver.near_optimal import NearRequest, parse_slack
+    from suanli.solver.near_optimal import DEFAULT_SLACK, NearRequest, parse_slack
 
     wanted = args.near_optimal is not None or args.alternatives is not None
     if not wanted:
@@ -161,7 +161,7 @@ def near_request(args):
     if args.alternatives is not None and args.alternatives < 1:
         raise CommandError("suanli: --alternatives takes a whole number K >= 1", ExitCode.INVALID)
     try:
-        slack = parse_slack(args.slack if args.slack is not None else "5%")
+        slack = DEFAULT_SLACK if args.slack is None else parse_slack(args.slack)
     except ValueError as exc:
         raise CommandError(f"suanli: --slack: {exc}", ExitCode.INVALID) from None
     return NearRequest(slack=slack, metric=args.near_optimal is not None, alternatives=args.alternatives or 0)

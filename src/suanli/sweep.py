@@ -128,16 +128,18 @@ def _solve_case(bundle: SourceBundle, case: Case, options: CaseOptions, tmp: str
 
 
 def classify(outcome) -> tuple:
-    """(plan, exit code, message) by `suanli solve`'s rules (LANGUAGE.md §7)."""
-    plan = outcome.plan
-    if plan.status == "infeasible":
-        why = "; ".join(item.message for item in plan.infeasibility[:3])
-        return plan, int(ExitCode.INFEASIBLE), plan.message + (f": {why}" if why else "")
-    if not has_solution(plan.status):
-        return plan, int(ExitCode.NO_PLAN), plan.message or plan.status
-    if outcome.violations:
-        bad = plan.model_copy(update={"status": "error", "objective": None})
-        return bad, int(ExitCode.NO_PLAN), "the solver's answer failed independent verification"
+    """(plan, exit code, message) by `suanli solve`'s rules (LANGUAGE.md §7): the plan
+    `api.checked_plan` gives, so a row's plan is the one `solve` would print."""
+    from suanli.api import checked_plan
+    from suanli.errors import Infeasible, NoPlan
+
+    try:
+        plan = checked_plan(outcome)
+    except Infeasible as exc:
+        why = "; ".join(item.message for item in exc.plan.infeasibility[:3])
+        return exc.plan, int(ExitCode.INFEASIBLE), exc.plan.message + (f": {why}" if why else "")
+    except NoPlan as exc:
+        return exc.plan, int(ExitCode.NO_PLAN), exc.plan.message or exc.plan.status
     failed = [a.name for a in plan.asserts if not a.passed and not a.advisory]
     if failed:
         return plan, int(ExitCode.ASSERT), "assert failed: " + ", ".join(failed)
