@@ -152,15 +152,22 @@ def owned_workers(pids: Callable[[], list[int]]) -> Iterator[None]:
 
 def _kill_workers() -> None:
     """SIGKILL every registered worker, then wait (bounded) until each is dead: a dying
-    worker could otherwise still create a file in a temp dir being removed."""
-    pids = [pid for source in list(_OWNED_WORKERS.values()) for pid in _safe(source)]
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
+    worker could otherwise still create a file in a temp dir being removed. The pools are
+    asked again until they name no new worker (a pool may replace a killed one meanwhile)."""
+    killed: set[int] = set()
     deadline = time.monotonic() + REAP_WAIT
-    for pid in pids:
-        while _running(pid) and time.monotonic() < deadline:
-            time.sleep(0.01)
+    while True:
+        fresh = [pid for source in list(_OWNED_WORKERS.values()) for pid in _safe(source)
+                 if pid not in killed]
+        for pid in fresh:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        killed.update(fresh)
+        if not fresh or time.monotonic() >= deadline:
+            break
+        for pid in killed:
+            while _running(pid) and time.monotonic() < deadline:
+                time.sleep(0.01)
 
 
 def _safe(source: Callable[[], list[int]]) -> list[int]:
@@ -203,4 +210,13 @@ def emergency_cleanup() -> None:
         with contextlib.suppress(OSError):
             os.unlink(path)
     for path in sorted(_OWNED_DIRS, key=len, reverse=True):
+        _remove_tree(path)
+
+
+def _remove_tree(path: str, attempts: int = 5) -> None:
+    """rmtree, again if a process that was still dying added a file while it ran."""
+    for _ in range(attempts):
         shutil.rmtree(path, ignore_errors=True)
+        if not os.path.exists(path):
+            return
+        time.sleep(0.05)

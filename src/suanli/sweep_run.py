@@ -15,6 +15,11 @@ SIGKILLs them, then removes the pool's folder, which holds every temp dir the
 workers make (a worker's `tempfile.tempdir` is that folder). On Linux a worker
 also gets SIGKILL from the kernel when the parent dies (PR_SET_PDEATHSIG), so
 not even a worker the pool started during the shutdown outlives the parent.
+
+A Pool replaces a worker that dies while cases remain, so a worker killed during
+the shutdown would get a successor that starts the next case in the folder being
+removed. The shutdown therefore sets an event first; a worker that starts (or
+takes a case) after it exits at once, before it makes any file.
 """
 
 from __future__ import annotations
@@ -67,6 +72,7 @@ def _run_inline(bundle, cases, options, tick: Callable[[int], object]) -> list[d
 
 
 def _worker_init(parent: int, scratch: str) -> None:
+    _exit_if_stopping()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_term)
     tempfile.tempdir = scratch  # every temp dir of this worker (the solver's too) in the pool's folder
@@ -91,7 +97,15 @@ def _exit_on_term(signum, frame):
     raise SystemExit(143)
 
 
+def _exit_if_stopping() -> None:
+    """A replacement worker the pool starts during a shutdown does no work and makes no file."""
+    stopping = _WORKER.get("stopping")
+    if stopping is not None and stopping.is_set():
+        os._exit(143)
+
+
 def _pool_task(index: int) -> tuple[int, dict]:
+    _exit_if_stopping()
     case = _WORKER["cases"][index]
     return index, run_case(_WORKER["bundle"], case, _WORKER["options"], _WORKER["scratch"])
 
@@ -104,10 +118,11 @@ def _run_pool(bundle, cases, options, jobs: int, tick) -> list[dict]:
 
 def _run_pool_in(bundle, cases, options, jobs: int, tick, scratch: str) -> list[dict]:
     # fork: the workers inherit the bundle (no pickling of a large spec per case)
-    _WORKER.update(bundle=bundle, cases=cases, options=options, scratch=scratch)
+    context = multiprocessing.get_context("fork")
+    _WORKER.update(bundle=bundle, cases=cases, options=options, scratch=scratch,
+                   stopping=context.Event())
     import suanli.compiler.pipeline  # noqa: F401 - loaded once here, inherited by every worker
     import suanli.solver.solve  # noqa: F401
-    context = multiprocessing.get_context("fork")
     pool = context.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(), scratch))
     rows: list[Optional[dict]] = [None] * len(cases)
     with owned_workers(lambda: [p.pid for p in list(pool._pool)]):  # the pool's workers of the moment
@@ -118,6 +133,7 @@ def _run_pool_in(bundle, cases, options, jobs: int, tick, scratch: str) -> list[
             pool.close()
             pool.join()
         except BaseException:
+            _WORKER["stopping"].set()
             stop_workers(pool)
             raise
         finally:
