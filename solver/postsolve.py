@@ -146,7 +146,7 @@ def polish(sp: SparseProgram, x: np.ndarray, options: SolveOptions, tie: bool = 
 
 
 def finish_lp(sp: SparseProgram, first: SolveResult, options: Callable[[], SolveOptions],
-              tie: bool = True) -> tuple[np.ndarray, Optional[SolveResult]]:
+              tie: bool = True, secondary: Optional[np.ndarray] = None) -> tuple[np.ndarray, Optional[SolveResult]]:
     """An LP (a relaxed program): polish and tie-break warm, on one HiGHS model.
 
     1. The first solve's model (HiGHS; for another backend, HiGHS solves the
@@ -164,6 +164,8 @@ def finish_lp(sp: SparseProgram, first: SolveResult, options: Callable[[], Solve
        `objective_row` could buy a better secondary with 1e-10 of cost).
     Returns (x, the result whose duals price the bounds: step 1's, else the
     first solve's); x is the first solve's if a re-run fails (time limit).
+    `secondary`: the tie-break's weights when `sp` is a restricted LP without
+    families (colgen.py: the full program's `secondary_cost` of its columns).
     """
     highs = HighsBackend()
     fallback = np.clip(first.x, sp.col_lb, sp.col_ub)
@@ -180,7 +182,8 @@ def finish_lp(sp: SparseProgram, first: SolveResult, options: Callable[[], Solve
     x = tight.x
     remaining = options().time_limit
     if tie and (remaining is None or remaining > 0):
-        x = _face_tie_break(highs, model, sp, tight, options) if _ties_possible(sp, tight) else x
+        weights = secondary_cost(sp) if secondary is None else secondary
+        x = _face_tie_break(highs, model, sp, tight, options, weights) if _ties_possible(sp, tight) else x
     return np.clip(x, sp.col_lb, sp.col_ub), tight
 
 
@@ -194,7 +197,7 @@ def _ties_possible(sp: SparseProgram, res: SolveResult) -> bool:
 
 
 def _face_tie_break(highs: HighsBackend, model, sp: SparseProgram, res: SolveResult,
-                    options: Callable[[], SolveOptions]) -> np.ndarray:
+                    options: Callable[[], SolveOptions], weights: np.ndarray) -> np.ndarray:
     """Minimise the secondary objective over the optimal face (finish_lp, step 2)."""
     import highspy
 
@@ -220,7 +223,7 @@ def _face_tie_break(highs: HighsBackend, model, sp: SparseProgram, res: SolveRes
     lo, hi = ((-highspy.kHighsInf, body - pinned + tol) if sp.sense == "minimize"
               else (body - pinned - tol, highspy.kHighsInf))
     model.addRow(lo, hi, len(cols), cols.astype(np.int32), sp.cost[cols])
-    model.changeColsCost(sp.ncol, np.arange(sp.ncol, dtype=np.int32), secondary_cost(sp))
+    model.changeColsCost(sp.ncol, np.arange(sp.ncol, dtype=np.int32), weights)
     model.changeObjectiveOffset(0.0)
     model.changeObjectiveSense(highspy.ObjSense.kMinimize)
     second = highs.resolve(model, sp, _lp_options(options()))

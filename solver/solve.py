@@ -14,7 +14,7 @@ from typing import Optional
 import numpy as np
 
 from suanli.compiler.ir import Program
-from suanli.solver import heuristics, postsolve, warm_start
+from suanli.solver import colgen_solve, heuristics, postsolve, warm_start
 from suanli.solver.backend import SolveOptions, SolveResult, Status, gap_of, get_backend
 from suanli.solver.extract import state_from_solution
 from suanli.solver.families.sites import SITE
@@ -47,6 +47,7 @@ class SolveConfig:
     started: Optional[float] = None  # time.perf_counter() when the command began: the limit counts from there
     heuristic: bool = True  # the domain MIP start (heuristics.py), HiGHS only
     start_plan: Optional[dict] = None  # a base plan (JSON dict) to repair into the MIP start (warm_start.py)
+    lp: str = "auto"  # LP relaxations: "full", "columns" (column generation, colgen.py) or "auto" by size
 
 
 @dataclass
@@ -74,8 +75,7 @@ def solve_program(program: Program, config: SolveConfig = SolveConfig(), watch: 
     with owned_tempdir() as tmp:
         opts = lambda: _options(config, deadline, tmp)
         if sp.relaxed:
-            keep = {"keep": True} if backend.NAME == "highs" else {}  # for warm re-runs
-            first = backend.solve(sp, opts(), **keep)
+            first = _solve_lp(backend, sp, opts, config)
         else:
             first = first_mip_solve(backend, program, mip, opts, config, watch)
         watch.lap("solver", f"{backend.NAME}: {first.status.value}" + _gap_text(first))
@@ -91,6 +91,21 @@ def solve_program(program: Program, config: SolveConfig = SolveConfig(), watch: 
     return outcome
 
 
+def uses_columns(config: SolveConfig, sp: SparseProgram) -> bool:
+    """Column generation for this LP? `--lp columns`, or `auto` on a large
+    program with many placements per demand (colgen.worth_it); HiGHS only."""
+    if config.solver != "highs" or config.lp == "full":
+        return False
+    return config.lp == "columns" or colgen_solve.worth_it(sp)
+
+
+def _solve_lp(backend, sp: SparseProgram, opts, config: SolveConfig) -> SolveResult:
+    if uses_columns(config, sp):
+        return colgen_solve.solve_lp(sp, opts)
+    keep = {"keep": True} if backend.NAME == "highs" else {}  # for warm re-runs
+    return backend.solve(sp, opts(), **keep)
+
+
 def _budget(config: SolveConfig) -> Optional[float]:
     """The time limit left for solving: reading, compiling and building
     (since `config.started`) count against it, so the whole command ends
@@ -104,7 +119,9 @@ def _finish_lp(sp: SparseProgram, first: SolveResult, opts, config: SolveConfig)
     """A relaxed program is an LP: polish and tie-break re-run the first solve's
     HiGHS model warm (postsolve.finish_lp); its duals are the shadow prices."""
     if first.status is Status.OPTIMAL:
-        x, shadow = postsolve.finish_lp(sp, first, opts, tie=config.tie_break)
+        generated = isinstance(first.model, colgen_solve.Generation)
+        finish = colgen_solve.finish_lp if generated else postsolve.finish_lp
+        x, shadow = finish(sp, first, opts, tie=config.tie_break)
     else:  # stopped at the limit: the answer as it is, no duals
         x, shadow = postsolve.round_integers(sp, first.x), None
     first.model = None
@@ -206,7 +223,8 @@ def _heuristic_text(sp: SparseProgram, start: heuristics.Start) -> str:
 
 
 def _gap_text(res: SolveResult) -> str:
-    return f", gap {100 * res.gap:.3g}%" if res.gap is not None else ""
+    text = f", gap {100 * res.gap:.3g}%" if res.gap is not None else ""
+    return text + colgen_solve.stats_text(res.stats)
 
 
 def _options(config: SolveConfig, deadline: Deadline, tmp: str) -> SolveOptions:

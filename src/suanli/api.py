@@ -27,6 +27,7 @@ from suanli.tolerances import DEFAULT_GAP
 SpecLike = Union[str, os.PathLike]
 TEXT_NAME = "<spec>"  # how spec text is named in diagnostics and in plan.spec
 SOLVERS = ("highs", "cbc")
+LP_MODES = ("auto", "full", "columns")  # solve(lp=...): how LP relaxations are solved
 
 __all__ = ["solve", "check", "verify", "explain", "diff", "report_html", "load", "read_plan", "is_plan_file",
            "SpecFile", "Violation"]
@@ -130,7 +131,7 @@ def solve(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence
           relax: bool = False, threads: int = 1, base: Optional[str] = None,
           max_bytes: Optional[int] = None, tie_break: bool = True, write_lp: Optional[str] = None,
           write_mps: Optional[str] = None, progress: bool = False, stopwatch: Stopwatch = SILENT,
-          started: Optional[float] = None, near_request=None, start_plan=None):
+          started: Optional[float] = None, near_request=None, start_plan=None, lp: str = "auto"):
     """Compile, solve and verify `spec`; return its `Plan` (what `suanli solve` prints).
 
     `spec` may also be a compiled program (`suanli.api.load`); the compile
@@ -148,6 +149,8 @@ def solve(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence
     `near=`) adds near-optimal ranges and alternatives (`--near-optimal`).
     `start_plan` (a Plan or its JSON dict, e.g. the base branch's plan) is
     repaired to this spec and starts the MIP (`--baseline`; solver/warm_start.py).
+    `lp` ("auto", "full", "columns"; `--lp`) chooses how LP relaxations are solved:
+    the full LP, or column generation over the placements (docs/solver.md).
     """
     from suanli.compiler.ir import Program
     from suanli.solver.solve import SolveConfig, solve_program
@@ -157,7 +160,7 @@ def solve(spec: SpecLike, *, scenario: Optional[str] = None, overrides: Sequence
                          progress=progress, tie_break=tie_break,
                          started=time.perf_counter() if started is None else started,
                          start_plan=start_plan.model_dump(mode="json") if hasattr(start_plan, "model_dump")
-                         else start_plan)
+                         else start_plan, lp=lp)
     _check_options(config)
     program = spec if isinstance(spec, Program) else load(
         spec, scenario=scenario, overrides=overrides, max_bytes=max_bytes, base=base, stopwatch=stopwatch)
@@ -178,6 +181,10 @@ def _check_options(config) -> None:
         raise ValueError("gap must be in [0, 1)")
     if int(config.threads) != config.threads or config.threads < 1:
         raise ValueError("threads must be a whole number, at least 1")
+    if config.lp not in LP_MODES:
+        raise ValueError(f"lp must be one of {', '.join(LP_MODES)}, not {config.lp!r}")
+    if config.lp == "columns" and config.solver != "highs":
+        raise ValueError("lp='columns' (column generation) needs the highs solver")
 
 
 def checked_plan(outcome):

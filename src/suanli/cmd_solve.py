@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sys
 
-from suanli.api import SOLVERS
+from suanli.api import LP_MODES, SOLVERS
 from suanli.cli_args import add_compile_options, seconds
 from suanli.exitcodes import CommandError, ExitCode
 from suanli.formats import PLAN_FORMATS
@@ -36,6 +36,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--threads", type=int, default=1, metavar="N",
                         help="solver threads (default 1: deterministic)")
     parser.add_argument("--relax", action="store_true", help="solve the LP relaxation (node counts, sites and placements real)")
+    parser.add_argument("--lp", choices=LP_MODES, default="auto",
+                        help="how LP relaxations (--relax, the MIP start's LP) are solved: the full LP, or "
+                             "column generation over the placements (exact, faster at scale); auto chooses "
+                             "by size (default; docs/solver.md)")
     parser.add_argument("--write-lp", metavar="PATH", help="write the exact program solved as CPLEX LP")
     parser.add_argument("--write-mps", metavar="PATH", help="write the exact program solved as MPS")
     parser.add_argument("--format", choices=tuple(PLAN_FORMATS), default=None,
@@ -79,6 +83,8 @@ def _check_args(args) -> None:
         raise CommandError("suanli: --gap must be in [0, 1)", ExitCode.INVALID)
     if args.threads < 1:
         raise CommandError("suanli: --threads must be at least 1", ExitCode.INVALID)
+    if args.lp == "columns" and args.solver != "highs":
+        raise CommandError("suanli: --lp columns (column generation) needs --solver highs", ExitCode.INVALID)
 
 
 def run(args) -> int:
@@ -136,7 +142,8 @@ def _solve(program, args, watch, near=None, baseline=None):
                          write_mps=args.write_mps, progress=progress_wanted(args.progress), stopwatch=watch,
                          started=watch.start,  # --time-limit covers the whole command
                          near_request=near,
-                         start_plan=baseline)  # the base plan, repaired to this spec, starts the MIP
+                         start_plan=baseline,  # the base plan, repaired to this spec, starts the MIP
+                         lp=args.lp)
     except Infeasible as exc:
         _say_infeasible(exc)
         return exc.plan, ExitCode.INFEASIBLE

@@ -1,0 +1,190 @@
+"""Column generation rounds (colgen.py's restricted LP) and the tie-break over
+the full LP's optimal face.
+
+`solve_lp` returns a SolveResult of the FULL program: x (0 for columns left
+out), row duals (0 for rows left out), reduced costs of every column
+(priced for the ones left out); `result.model` is the Restricted LP, which
+`finish_lp` continues from as postsolve.finish_lp does from a HiGHS model.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import numpy as np
+
+from suanli.solver import postsolve
+from suanli.solver.backend import SolveOptions, SolveResult, Status
+from suanli.solver.colgen import (ADD_PER_GROUP, DUAL_TOL, FIRST_PER_GROUP, Groups, Restricted,
+                                  estimate, first_k, placement_groups)
+from suanli.solver.colgen import worth_it  # noqa: F401 - solve.py's auto rule, beside solve_lp
+from suanli.solver.highs_backend import HighsBackend
+from suanli.solver.sparse import SparseProgram
+from suanli.tolerances import ZERO
+
+ROUND_COLUMNS = 1000  # a round adds up to this many columns when few groups improve
+GROWTH = 4  # an infeasible restricted LP: this many times the candidates per group
+
+
+class Generation:
+    """One column generation: the restricted LP, the groups and the ranking."""
+
+    def __init__(self, sp: SparseProgram, lb: Optional[np.ndarray] = None, ub: Optional[np.ndarray] = None):
+        if lb is not None:  # the heuristic's fixings: bounds of the same program
+            sp = sp.replace(col_lb=lb, col_ub=ub)
+        self.sp = sp.replace(integer=np.zeros(sp.ncol, dtype=bool))
+        self.groups = placement_groups(self.sp)
+        self.sign = -1.0 if sp.sense == "maximize" else 1.0
+        self.k = FIRST_PER_GROUP
+        outside = np.zeros(sp.ncol, dtype=bool)
+        outside[self.groups.cols] = True
+        from scipy import sparse
+        A = sparse.csr_matrix((sp.values, sp.indices, sp.indptr), shape=(sp.nrow, sp.ncol))
+        self.score = estimate(self.sp, A, outside)[self.groups.cols]
+        start = np.concatenate([np.flatnonzero(~outside), first_k(self.groups, self.score, self.k)])
+        self.rs = Restricted.start(self.sp, start)
+        self.stub = self.sp.replace(integer=np.zeros(1, dtype=bool))  # what HighsBackend.resolve reads
+        self.highs = HighsBackend()
+
+    def all_in(self) -> bool:
+        return bool(self.rs.col_in.all())
+
+    def improving(self, d: np.ndarray, tol: float) -> np.ndarray:
+        """Columns left out whose reduced cost improves, the most improving
+        ADD_PER_GROUP per group -- more when few groups have any (bench L's
+        last rounds: one job's y columns, 20 a round, 15 rounds of ~1 s)."""
+        g = self.groups
+        out = ~self.rs.col_in[g.cols]
+        dd = self.sign * d[g.cols]
+        bad = out & (dd < -tol)
+        if not bad.any():
+            return np.zeros(0, dtype=np.int64)
+        groups = len(np.unique(g.group[bad]))
+        quota = max(ADD_PER_GROUP, -(-ROUND_COLUMNS // groups))
+        return first_k(Groups(g.cols[bad], g.group[bad]), dd[bad], quota)
+
+    def grow(self) -> None:
+        """More candidates per group (an infeasible restricted LP)."""
+        self.k *= GROWTH
+        self.rs.add(first_k(self.groups, self.score, self.k))
+
+    def round(self, opts: SolveOptions, tol: float) -> tuple[SolveResult, Optional[np.ndarray]]:
+        """Solve the restricted LP; (its result, the columns to add: None when
+        the result is final -- optimal for the full LP, or not optimal)."""
+        res = self.highs.resolve(self.rs.model, self.stub, opts)
+        self.rs.rounds += 1
+        if res.status is Status.OPTIMAL and res.row_dual is not None:
+            _, d = self.rs.full_duals(res)
+            add = self.improving(d, tol)
+            return res, (add if len(add) else None)
+        return res, None
+
+
+def solve_lp(sp: SparseProgram, options: Callable[[], SolveOptions], lb=None, ub=None,
+             tol: float = DUAL_TOL) -> SolveResult:
+    """The LP of `sp` (integrality ignored; `lb`/`ub` replace its column bounds)."""
+    gen = Generation(sp, lb, ub)
+    return run(gen, options, tol)
+
+
+def run(gen: Generation, options: Callable[[], SolveOptions], tol: float = DUAL_TOL) -> SolveResult:
+    """Rounds until no column improves (or a stop): the full program's result."""
+    while True:
+        opts = options()
+        if opts.time_limit is not None and opts.time_limit <= 0:
+            return SolveResult(Status.TIME_LIMIT, message="time limit before the LP was solved")
+        res, add = gen.round(opts, tol)
+        if add is not None:
+            gen.rs.add(add)
+            continue
+        if res.status is Status.INFEASIBLE and not gen.all_in():
+            gen.grow()
+            continue
+        if res.status is Status.INFEASIBLE:  # every column in: let HiGHS tell infeasible from unbounded
+            return _full_verdict(gen, options)
+        return full_result(gen, res)
+
+
+def _full_verdict(gen: Generation, options) -> SolveResult:
+    res = HighsBackend().solve(gen.sp, options())
+    res.stats.update(_stats(gen))
+    return res
+
+
+def _stats(gen: Generation) -> dict:
+    rs = gen.rs
+    return {"colgen_rounds": rs.rounds, "colgen_columns": (len(rs.cols), gen.sp.ncol),
+            "colgen_rows": (len(rs.rows), gen.sp.nrow)}
+
+
+def stats_text(stats: dict) -> str:
+    """What --progress says of a column generation ('' for another solve)."""
+    if "colgen_rounds" not in stats:
+        return ""
+    (cols, ncol), (rows, nrow) = stats["colgen_columns"], stats["colgen_rows"]
+    return (f" (column generation: {stats['colgen_rounds']} rounds, {cols:,} of {ncol:,} columns,"
+            f" {rows:,} of {nrow:,} rows)")
+
+
+def full_result(gen: Generation, res: SolveResult) -> SolveResult:
+    """The restricted result as one of the full program (see module doc)."""
+    rs, sp = gen.rs, gen.sp
+    out = SolveResult(res.status, objective=res.objective, bound=res.bound, gap=res.gap,
+                      message=res.message, stats=_stats(gen))
+    if res.x is not None:
+        out.x = np.zeros(sp.ncol)
+        out.x[rs.cols] = res.x
+        out.row_value = sp.activity(out.x)
+    if res.status is Status.OPTIMAL and res.row_dual is not None:
+        out.row_dual, out.col_dual = rs.full_duals(res)
+        out.model = gen
+    elif res.status is Status.OPTIMAL:
+        out.status = Status.FEASIBLE  # no duals: optimality not proven
+    if out.status is Status.FEASIBLE:
+        out.bound = out.gap = None
+    return out
+
+
+def face_columns(gen: Generation, d: np.ndarray) -> np.ndarray:
+    """Columns left out with |reduced cost| <= ZERO: they may be non-zero on the optimal face."""
+    g = gen.groups
+    out = g.cols[~gen.rs.col_in[g.cols]]
+    return out[np.abs(d[out]) <= ZERO]
+
+
+def finish_lp(sp: SparseProgram, first: SolveResult, options: Callable[[], SolveOptions],
+              tie: bool = True) -> tuple[np.ndarray, Optional[SolveResult]]:
+    """postsolve.finish_lp for a column generation result: the tight re-run
+    priced again (1e-10), the face columns added, then the restricted LP --
+    now holding the full LP's optimal face -- polished and tie-broken."""
+    gen: Generation = first.model
+    first.model = None
+    fallback = np.clip(first.x, sp.col_lb, sp.col_ub)
+    tight_opts = lambda: postsolve._lp_options(options())
+    while True:
+        tight = run(gen, tight_opts, tol=postsolve.POLISH_REL)
+        if tight.status is not Status.OPTIMAL:
+            return fallback, first
+        face = face_columns(gen, tight.col_dual)
+        if not len(face):
+            break
+        gen.rs.add(face)
+    sub, rs = gen.rs.program(), gen.rs
+    sub_first = SolveResult(Status.OPTIMAL, x=tight.x[rs.cols], objective=tight.objective,
+                            row_dual=tight.row_dual[rs.rows], col_dual=tight.col_dual[rs.cols],
+                            row_value=tight.row_value[rs.rows], model=rs.model)
+    weights = postsolve.secondary_cost(sp)[rs.cols]
+    x_sub, shadow = postsolve.finish_lp(sub, sub_first, options, tie=tie, secondary=weights)
+    x = np.zeros(sp.ncol)
+    x[rs.cols] = x_sub
+    if shadow is not None and shadow.row_dual is not None:
+        shadow = _full_shadow(gen, shadow)
+    return np.clip(x, sp.col_lb, sp.col_ub), (shadow if shadow is not None else tight)
+
+
+def _full_shadow(gen: Generation, shadow: SolveResult) -> SolveResult:
+    y, d = gen.rs.full_duals(shadow)
+    x = np.zeros(gen.sp.ncol)
+    x[gen.rs.cols] = shadow.x
+    return SolveResult(Status.OPTIMAL, x=x, objective=shadow.objective, row_dual=y, col_dual=d,
+                       row_value=gen.sp.activity(x), stats=dict(shadow.stats))
