@@ -154,21 +154,21 @@ class Restricted:
         new_rows = touched[~self.row_in[touched]]
         keep = pos[block.indices] >= 0
         starts = _starts(keep, block.indptr)
-        self.model.addCols(len(new_cols), sp.cost[new_cols], _clip(sp.col_lb[new_cols]),
-                           _clip(sp.col_ub[new_cols]), int(keep.sum()), starts.astype(np.int32),
+        self.model.addCols(len(new_cols), sp.cost[new_cols], clip_bounds(sp.col_lb[new_cols]),
+                           clip_bounds(sp.col_ub[new_cols]), int(keep.sum()), starts.astype(np.int32),
                            pos[block.indices[keep]].astype(np.int32), block.data[keep])
         self.col_in[new_cols] = True
         self.cols = np.concatenate([self.cols, new_cols])
         if len(new_rows):
-            self._add_rows(new_rows)
+            self.add_rows(new_rows)
 
-    def _add_rows(self, new_rows: np.ndarray) -> None:
+    def add_rows(self, new_rows: np.ndarray) -> None:
         sp, cpos = self.sp, -np.ones(self.sp.ncol, dtype=np.int64)
         cpos[self.cols] = np.arange(len(self.cols))
         block = self.A[new_rows].tocsr()
         keep = cpos[block.indices] >= 0
         starts = _starts(keep, block.indptr)
-        self.model.addRows(len(new_rows), _clip(sp.row_lb[new_rows]), _clip(sp.row_ub[new_rows]),
+        self.model.addRows(len(new_rows), clip_bounds(sp.row_lb[new_rows]), clip_bounds(sp.row_ub[new_rows]),
                            int(keep.sum()), starts.astype(np.int32),
                            cpos[block.indices[keep]].astype(np.int32), block.data[keep])
         self.row_in[new_rows] = True
@@ -191,7 +191,7 @@ def _starts(keep: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
 
 
-def _clip(a: np.ndarray) -> np.ndarray:
+def clip_bounds(a: np.ndarray) -> np.ndarray:
     return np.clip(a, -1e30, 1e30).astype(float)
 
 

@@ -15,8 +15,8 @@ import numpy as np
 
 from suanli.solver import postsolve
 from suanli.solver.backend import SolveOptions, SolveResult, Status
-from suanli.solver.colgen import (ADD_PER_GROUP, DUAL_TOL, FIRST_PER_GROUP, Groups, Restricted,
-                                  estimate, first_k, placement_groups)
+from suanli.solver.colgen import (ADD_PER_GROUP, DUAL_TOL, FIRST_PER_GROUP, Groups, Restricted, clip_bounds,
+                                  estimate, first_k, implied_rows, placement_groups)
 from suanli.solver.colgen import worth_it  # noqa: F401 - solve.py's auto rule, beside solve_lp
 from suanli.solver.highs_backend import HighsBackend
 from suanli.solver.sparse import SparseProgram
@@ -46,6 +46,21 @@ class Generation:
         self.stub = self.sp.replace(integer=np.zeros(1, dtype=bool))  # what HighsBackend.resolve reads
         self.highs = HighsBackend()
 
+    def set_bounds(self, lb: np.ndarray, ub: np.ndarray) -> None:
+        """New column bounds (the heuristic's fixings, within the program's
+        own bounds or not): a column left out that must be > 0 comes in, and a
+        row left out that the new bounds no longer imply comes back."""
+        loosened = bool(np.any(lb < self.sp.col_lb) or np.any(ub > self.sp.col_ub))
+        self.sp = self.rs.sp = self.sp.replace(col_lb=lb.copy(), col_ub=ub.copy())
+        rs = self.rs
+        rs.model.changeColsBounds(len(rs.cols), np.arange(len(rs.cols), dtype=np.int32),
+                                  clip_bounds(lb[rs.cols]), clip_bounds(ub[rs.cols]))
+        if loosened:
+            lost = ~rs.row_in & ~implied_rows(self.sp, rs.A, rs.col_in)
+            if lost.any():
+                rs.add_rows(np.flatnonzero(lost))
+        rs.add(self.groups.cols[(lb[self.groups.cols] > 0) & ~rs.col_in[self.groups.cols]])
+
     def all_in(self) -> bool:
         return bool(self.rs.col_in.all())
 
@@ -56,7 +71,7 @@ class Generation:
         g = self.groups
         out = ~self.rs.col_in[g.cols]
         dd = self.sign * d[g.cols]
-        bad = out & (dd < -tol)
+        bad = out & (dd < -tol) & (self.sp.col_ub[g.cols] > 0)  # left out = at 0: it can only rise
         if not bad.any():
             return np.zeros(0, dtype=np.int64)
         groups = len(np.unique(g.group[bad]))
@@ -100,12 +115,19 @@ def run(gen: Generation, options: Callable[[], SolveOptions], tol: float = DUAL_
         if res.status is Status.INFEASIBLE and not gen.all_in():
             gen.grow()
             continue
-        if res.status is Status.INFEASIBLE:  # every column in: let HiGHS tell infeasible from unbounded
-            return _full_verdict(gen, options)
+        if res.status is Status.INFEASIBLE:  # every column in: the full LP's verdict
+            return _verdict(gen, options)
         return full_result(gen, res)
 
 
-def _full_verdict(gen: Generation, options) -> SolveResult:
+def _verdict(gen: Generation, options) -> SolveResult:
+    """With every column in, the restricted LP is the full one (less rows its
+    bounds imply): HiGHS's "infeasible" stands; "infeasible or unbounded" is
+    settled by HighsBackend on the full program (a feasibility solve)."""
+    import highspy
+
+    if gen.rs.model.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+        return SolveResult(Status.INFEASIBLE, message="infeasible", stats=_stats(gen))
     res = HighsBackend().solve(gen.sp, options())
     res.stats.update(_stats(gen))
     return res

@@ -27,6 +27,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from suanli.solver import colgen_solve
 from suanli.solver.backend import SolveOptions, Status
 from suanli.solver.families.caps import NODES, POWER
 from suanli.solver.highs_backend import HighsBackend
@@ -49,12 +50,13 @@ class Start:
 
 
 def mip_start(sp: SparseProgram, options: Callable[[], SolveOptions],
-              fixed: Optional[dict[int, float]] = None) -> Start:
+              fixed: Optional[dict[int, float]] = None, columns: bool = False) -> Start:
     """Round the LP relaxation of `sp` (a MILP) to a feasible plan. `fixed`
     (column -> value, e.g. a baseline plan's sites and placements from
     warm_start.py) is kept where the LP stays feasible with it; otherwise
-    the plain rounding is tried and the message says so."""
-    lps = WarmLP(sp, options)
+    the plain rounding is tried and the message says so. `columns`: the LPs
+    by column generation (colgen_solve.py; `solve --lp`)."""
+    lps = WarmLP(sp, options, columns)
     lp = lps.solve(sp.col_lb, sp.col_ub)
     if lp is None:
         return Start(None, None, None, f"the LP relaxation ended {lps.status}")
@@ -73,9 +75,10 @@ class WarmLP:
     basis, HighsBackend.resolve) after each change of column bounds: fixing
     sites and placements moves the optimum only a few pivots."""
 
-    def __init__(self, sp: SparseProgram, options: Callable[[], SolveOptions]):
+    def __init__(self, sp: SparseProgram, options: Callable[[], SolveOptions], columns: bool = False):
         self.sp, self.options, self.model = sp, options, None
         self.highs = HighsBackend()
+        self.columns = columns  # column generation (colgen_solve.py): `model` is its Generation
         self.status = "unsolved"  # the last solve's status, for messages
 
     def solve(self, lb: np.ndarray, ub: np.ndarray, cold: bool = False):
@@ -84,8 +87,10 @@ class WarmLP:
         if opts.time_limit is not None and opts.time_limit <= 0:
             self.status = "at the time limit"
             return None
-        lp_opts = SolveOptions(time_limit=opts.time_limit, threads=opts.threads, seed=opts.seed, grace=opts.grace)
-        if cold:
+        lp_opts = _lp_options(opts)
+        if self.columns:
+            res = self._by_columns(lb, ub, cold)
+        elif cold:
             lp = self.sp.replace(col_lb=lb.copy(), col_ub=ub.copy(), integer=np.zeros(self.sp.ncol, dtype=bool))
             res = self.highs.solve(lp, lp_opts)
         elif self.model is None:
@@ -99,6 +104,24 @@ class WarmLP:
         stopped = {"time_limit": "at the time limit", "feasible": "at the time limit"}
         self.status = stopped.get(res.status.value, res.status.value)
         return res if res.status is Status.OPTIMAL else None
+
+    def _by_columns(self, lb: np.ndarray, ub: np.ndarray, cold: bool):
+        """Column generation: the first solve starts it, later ones change the
+        bounds of the same restricted LP and price again (a fixing may need
+        columns left out so far: they come in, or the LP grows until feasible)."""
+        opts = lambda: _lp_options(self.options())
+        if cold or self.model is None:
+            gen = colgen_solve.Generation(self.sp, lb, ub)
+            if not cold:
+                self.model = gen
+        else:
+            gen = self.model
+            gen.set_bounds(lb, ub)
+        return colgen_solve.run(gen, opts)
+
+
+def _lp_options(opts: SolveOptions) -> SolveOptions:
+    return SolveOptions(time_limit=opts.time_limit, threads=opts.threads, seed=opts.seed, grace=opts.grace)
 
 
 def _round(lps: WarmLP, lp, fixed) -> Start:

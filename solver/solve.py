@@ -155,7 +155,7 @@ def first_mip_solve(backend, program: Program, mip: SparseProgram, opts, config:
     if backend.NAME != "highs" or not config.heuristic or not mip.integer.any():
         return backend.solve(mip, opts())
     fixed = warm_start.fixings(program, mip, config.start_plan) if config.start_plan else None
-    start = heuristics.mip_start(mip, opts, fixed)
+    start = heuristics.mip_start(mip, opts, fixed, columns=uses_columns(config, mip))
     watch.lap("heuristic", _heuristic_text(mip, start))
     first = backend.solve(mip, opts(), start=start.x)
     if first.status.has_solution and not _trustworthy(mip, first, start.bound):

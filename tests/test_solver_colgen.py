@@ -170,3 +170,30 @@ def test_fixed_bounds_are_respected(small_rounds):
     res = colgen_solve.solve_lp(sp, OPTS, lb, ub)
     assert res.objective == pytest.approx(2.0 + 3.0)
     assert_same_lp(sp, lb, ub)
+
+
+def test_bound_changes_after_the_first_solve(small_rounds):
+    """WarmLP's road: one Generation, bounds changed, priced again; a fixing that
+    needs a column left out so far, one that leaves the program infeasible, and
+    bounds loosened again (rows left out come back when no longer implied)."""
+    costs = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [4.0, 1.0, 1.5]])
+    sp = placement_program(costs, np.ones(3), np.array([1.0, 1.0, 1.0]), np.array([1.0, 1.0, 1.0]),
+                           np.array([1.0, 1.0, 1.0]))
+    gen = colgen_solve.Generation(sp)
+    first = colgen_solve.run(gen, OPTS)
+    full = HighsBackend().solve(sp, OPTS())
+    assert first.objective == pytest.approx(full.objective, rel=1e-9)
+    lb, ub = sp.col_lb.copy(), sp.col_ub.copy()
+    ub[3:6] = 0.0  # demand 0 nowhere: infeasible
+    gen.set_bounds(lb, ub)
+    assert colgen_solve.run(gen, OPTS).status is Status.INFEASIBLE
+    ub[3:6] = 1.0
+    lb[3 + 2] = 1.0  # demand 0 in its dearest region, surely left out at first
+    gen.set_bounds(lb, ub)
+    fixed = colgen_solve.run(gen, OPTS)
+    assert fixed.status is Status.OPTIMAL and fixed.x[5] == pytest.approx(1.0)
+    assert_same_lp(sp, lb, ub)
+    ref = HighsBackend().solve(sp.replace(col_lb=lb, col_ub=ub), OPTS())
+    assert fixed.objective == pytest.approx(ref.objective, rel=1e-9)
+    gen.set_bounds(sp.col_lb.copy(), sp.col_ub.copy())
+    assert colgen_solve.run(gen, OPTS).objective == pytest.approx(full.objective, rel=1e-9)
