@@ -104,12 +104,14 @@ def solve_lp(sp: SparseProgram, options: Callable[[], SolveOptions], lb=None, ub
 
 def run(gen: Generation, options: Callable[[], SolveOptions], tol: float = DUAL_TOL) -> SolveResult:
     """Rounds until no column improves (or a stop): the full program's result."""
+    last = None  # the last restricted optimum: a feasible point of the full program
     while True:
         opts = options()
         if opts.time_limit is not None and opts.time_limit <= 0:
-            return SolveResult(Status.TIME_LIMIT, message="time limit before the LP was solved")
+            return _stopped(gen, last)
         res, add = gen.round(opts, tol)
         if add is not None:
+            last = res
             gen.rs.add(add)
             continue
         if res.status is Status.INFEASIBLE and not gen.all_in():
@@ -118,6 +120,19 @@ def run(gen: Generation, options: Callable[[], SolveOptions], tol: float = DUAL_
         if res.status is Status.INFEASIBLE:  # every column in: the full LP's verdict
             return _verdict(gen, options)
         return full_result(gen, res)
+
+
+def _stopped(gen: Generation, last: Optional[SolveResult]) -> SolveResult:
+    """At the time limit between rounds: the last restricted optimum, feasible
+    for the full program (its x padded with 0), but not proven optimal."""
+    if last is None:
+        return SolveResult(Status.TIME_LIMIT, message="the time limit was reached before the LP was solved",
+                           stats=_stats(gen))
+    rs = gen.rs
+    x = np.zeros(gen.sp.ncol)
+    x[rs.cols[:len(last.x)]] = last.x  # columns added after `last` are at 0
+    return SolveResult(Status.FEASIBLE, x=x, objective=last.objective, row_value=gen.sp.activity(x),
+                       message="stopped at the time limit between column generation rounds", stats=_stats(gen))
 
 
 def _verdict(gen: Generation, options) -> SolveResult:

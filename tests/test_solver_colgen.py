@@ -197,3 +197,29 @@ def test_bound_changes_after_the_first_solve(small_rounds):
     assert fixed.objective == pytest.approx(ref.objective, rel=1e-9)
     gen.set_bounds(sp.col_lb.copy(), sp.col_ub.copy())
     assert colgen_solve.run(gen, OPTS).objective == pytest.approx(full.objective, rel=1e-9)
+
+
+def test_time_limit_between_rounds_reports_a_feasible_point(small_rounds):
+    """Out of time after the first round: the restricted optimum, padded with 0,
+    is a feasible point of the full program, reported `feasible` (not optimal)."""
+    costs = np.array([[1.0, 5.0, 9.0]] * 4)  # round 1 (region 0 each): 3 demands buy nodes at 100
+    sp = placement_program(costs, np.ones(4), np.array([1.0, 3.0, 3.0]), np.full(3, 100.0), np.full(3, np.inf))
+    calls = []
+
+    def options():
+        calls.append(1)
+        return SolveOptions(time_limit=60.0 if len(calls) == 1 else 0.0)
+
+    res = colgen_solve.solve_lp(sp, options)
+    assert res.status is Status.FEASIBLE and res.row_dual is None
+    act = sp.activity(res.x)
+    assert np.all(act >= sp.row_lb - 1e-9) and np.all(act <= sp.row_ub + 1e-9)
+    assert res.objective == pytest.approx(float(sp.cost @ res.x))
+    assert res.objective > HighsBackend().solve(sp, OPTS()).objective + 1.0  # not yet optimal
+
+
+def test_time_limit_before_any_round():
+    costs = np.array([[1.0, 2.0]])
+    sp = placement_program(costs, np.ones(1), np.array([5.0, 5.0]), np.zeros(2), np.zeros(2))
+    res = colgen_solve.solve_lp(sp, lambda: SolveOptions(time_limit=0.0))
+    assert res.status is Status.TIME_LIMIT and res.x is None
