@@ -83,3 +83,24 @@ def test_columns_needs_highs(tmp_path):
 def test_unknown_lp_mode_is_a_usage_error():
     res = suanli("solve", ROOT / "specs" / "example.spec", "--lp", "dual")
     assert res.returncode == 2 and "--lp" in res.stderr
+
+
+def test_milp_start_by_columns_gives_the_same_plan(tmp_path):
+    """The MIP start's LP (heuristics.WarmLP) by column generation: bench S seed 1
+    gets the same heuristic plan and the same final plan bytes as with the full LP."""
+    import importlib.util
+
+    mod_spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    generate = importlib.util.module_from_spec(mod_spec)
+    mod_spec.loader.exec_module(generate)
+    spec = tmp_path / "S1.spec"
+    spec.write_text(generate.generate("S", 1), encoding="utf-8")
+    runs = {}
+    for mode in ("columns", "full"):
+        out = tmp_path / f"{mode}.json"
+        res = suanli("solve", spec, "--lp", mode, "--progress", "-o", out)
+        assert res.returncode == 0, res.stderr
+        runs[mode] = (next(ln for ln in res.stderr.splitlines() if "heuristic:" in ln), out.read_bytes())
+    assert "rounded the LP relaxation" in runs["columns"][0]
+    assert runs["columns"][0].split("] ")[1].split(" (")[0] == runs["full"][0].split("] ")[1].split(" (")[0]
+    assert runs["columns"][1] == runs["full"][1]

@@ -188,6 +188,13 @@ def test_bound_changes_after_the_first_solve(small_rounds):
     gen.set_bounds(lb, ub)
     assert colgen_solve.run(gen, OPTS).status is Status.INFEASIBLE
     ub[3:6] = 1.0
+    ub[3] = 0.0  # demand 0 not in its only candidate: the restricted LP is infeasible, the full one not
+    gen.set_bounds(lb, ub)
+    moved = colgen_solve.run(gen, OPTS)
+    assert moved.status is Status.OPTIMAL and moved.x[3] == 0.0
+    assert moved.objective == pytest.approx(
+        HighsBackend().solve(sp.replace(col_lb=lb, col_ub=ub), OPTS()).objective, rel=1e-9)
+    ub[3] = 1.0
     lb[3 + 2] = 1.0  # demand 0 in its dearest region, surely left out at first
     gen.set_bounds(lb, ub)
     fixed = colgen_solve.run(gen, OPTS)
