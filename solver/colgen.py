@@ -195,9 +195,30 @@ def clip_bounds(a: np.ndarray) -> np.ndarray:
     return np.clip(a, -1e30, 1e30).astype(float)
 
 
+def columns_rows_need(sp: SparseProgram, A: sparse.csr_matrix, col_in: np.ndarray) -> np.ndarray:
+    """Columns left out in rows the included columns cannot satisfy within
+    their bounds -- e.g. a `require` that some demand sits partly in region r
+    when no candidate of it is in r: the excluded columns that move such a
+    row towards its bounds (one pass; what is still missing, `grow` adds)."""
+    lo, hi = _activity_range(sp, A, col_in)
+    short, over = hi < sp.row_lb, lo > sp.row_ub
+    if not (short.any() or over.any()):
+        return np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.arange(sp.nrow), np.diff(A.indptr))
+    a, j = A.data, A.indices
+    helps = ~col_in[j] & (sp.col_ub[j] > 0) & ((short[rows] & (a > 0)) | (over[rows] & (a < 0)))
+    return np.unique(j[helps])
+
+
 def implied_rows(sp: SparseProgram, A: sparse.csr_matrix, col_in: np.ndarray) -> np.ndarray:
     """Rows that hold for every value of the included columns within their
     bounds, the excluded columns at 0 (exact comparisons: no tolerance)."""
+    lo, hi = _activity_range(sp, A, col_in)
+    return (lo >= sp.row_lb) & (hi <= sp.row_ub)
+
+
+def _activity_range(sp: SparseProgram, A: sparse.csr_matrix, col_in: np.ndarray):
+    """(least, greatest) activity of each row over the included columns' bounds."""
     rows = np.repeat(np.arange(sp.nrow), np.diff(A.indptr))
     a, j = A.data, A.indices
     inside = col_in[j]
@@ -206,4 +227,4 @@ def implied_rows(sp: SparseProgram, A: sparse.csr_matrix, col_in: np.ndarray) ->
         high = np.where(a > 0, a * sp.col_ub[j], a * sp.col_lb[j])
     lo = np.bincount(rows[inside], weights=low[inside], minlength=sp.nrow)
     hi = np.bincount(rows[inside], weights=high[inside], minlength=sp.nrow)
-    return (lo >= sp.row_lb) & (hi <= sp.row_ub)
+    return lo, hi

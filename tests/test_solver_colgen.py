@@ -230,3 +230,18 @@ def test_time_limit_before_any_round():
     sp = placement_program(costs, np.ones(1), np.array([5.0, 5.0]), np.zeros(2), np.zeros(2))
     res = colgen_solve.solve_lp(sp, lambda: SolveOptions(time_limit=0.0))
     assert res.status is Status.TIME_LIMIT and res.x is None
+
+
+def test_a_row_the_candidates_cannot_satisfy_brings_its_columns(small_rounds):
+    """A require-like row x[0,2] >= 0.5 (demand 0 half in its dearest region):
+    the first restricted LP holds x[0,2] at once, no growth needed."""
+    costs = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]])
+    base = placement_program(costs, np.ones(2), np.full(3, 5.0), np.zeros(3), np.zeros(3))
+    sp = base.with_rows(np.zeros(1, dtype=np.int64), np.array([3 + 2]), np.ones(1),
+                        np.array([0.5]), np.array([np.inf]), Family("require", 0, 0))
+    gen = colgen_solve.Generation(sp)
+    assert gen.rs.col_in[3 + 2]
+    res = colgen_solve.run(gen, OPTS)
+    assert res.status is Status.OPTIMAL and gen.k == 1
+    assert res.objective == pytest.approx(0.5 * 1.0 + 0.5 * 3.0 + 1.0)
+    assert_same_lp(sp)
