@@ -24,15 +24,14 @@ reported infeasible, so a feasible LP never is.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Optional
 
 import numpy as np
 import scipy.sparse as sparse
 
-from suanli.solver.backend import SolveOptions, SolveResult, Status
-from suanli.solver.highs_backend import HighsBackend, build_highs
+from suanli.solver.backend import SolveResult
+from suanli.solver.highs_backend import build_highs
 from suanli.solver.sparse import SparseProgram
 
 # placement column families and the key that groups them (one demand / job)
@@ -79,20 +78,24 @@ def worth_it(sp: SparseProgram) -> bool:
     return len(g.cols) >= AUTO_MIN_RATIO * max(1, len(np.unique(g.group)))
 
 
+def csr_of(sp: SparseProgram) -> sparse.csr_matrix:
+    return sparse.csr_matrix((sp.values, sp.indices, sp.indptr), shape=(sp.nrow, sp.ncol))
+
+
 def estimate(sp: SparseProgram, A: sparse.csr_matrix, outside: np.ndarray) -> np.ndarray:
     """An estimated reduced cost per column: its cost plus what it consumes
     of each one-sided row, priced at the cheapest supply of that row among
     the always-included columns (cost / coefficient). Only a ranking."""
     lb_row, ub_row = np.isfinite(sp.row_lb), np.isfinite(sp.row_ub)
     sign = np.where(ub_row & ~lb_row, 1.0, np.where(lb_row & ~ub_row, -1.0, 0.0))
-    S = sparse.diags(sign) @ A  # > 0: consumes the row's resource, < 0: supplies it
-    coo = S.tocoo()
-    supply = (coo.data < 0) & ~outside[coo.col] & (sp.cost[coo.col] >= 0)
+    rows = np.repeat(np.arange(sp.nrow), np.diff(A.indptr))
+    data = A.data * sign[rows]  # > 0: consumes the row's resource, < 0: supplies it
+    supply = (data < 0) & ~outside[A.indices] & (sp.cost[A.indices] >= 0)
     price = np.full(sp.nrow, np.inf)
-    np.minimum.at(price, coo.row[supply], sp.cost[coo.col[supply]] / -coo.data[supply])
+    np.minimum.at(price, rows[supply], sp.cost[A.indices[supply]] / -data[supply])
     price[~np.isfinite(price)] = 0.0
-    use = np.where(coo.data > 0, coo.data, 0.0) * price[coo.row]
-    return sp.cost + np.bincount(coo.col, weights=use, minlength=sp.ncol)
+    use = np.where(data > 0, data, 0.0) * price[rows]
+    return sp.cost + np.bincount(A.indices, weights=use, minlength=sp.ncol)
 
 
 def first_k(groups: Groups, score: np.ndarray, k: int) -> np.ndarray:
@@ -120,8 +123,8 @@ class Restricted:
     rounds: int = 0
 
     @classmethod
-    def start(cls, sp: SparseProgram, cols: np.ndarray) -> "Restricted":
-        A = sparse.csr_matrix((sp.values, sp.indices, sp.indptr), shape=(sp.nrow, sp.ncol))
+    def start(cls, sp: SparseProgram, cols: np.ndarray, A: Optional[sparse.csr_matrix] = None) -> "Restricted":
+        A = csr_of(sp) if A is None else A
         col_in = np.zeros(sp.ncol, dtype=bool)
         col_in[cols] = True
         rs = cls(sp, A, A.T.tocsr(), col_in, ~implied_rows(sp, A, col_in))

@@ -16,9 +16,8 @@ import numpy as np
 from suanli.solver import postsolve
 from suanli.solver.backend import SolveOptions, SolveResult, Status
 from suanli.solver.colgen import (ADD_PER_GROUP, DUAL_TOL, FIRST_PER_GROUP, Groups, Restricted, clip_bounds,
-                                  columns_rows_need, estimate, first_k, implied_rows,
+                                  columns_rows_need, csr_of, estimate, first_k, implied_rows,
                                   placement_groups)
-from suanli.solver.colgen import worth_it  # noqa: F401 - solve.py's auto rule, beside solve_lp
 from suanli.solver.highs_backend import HighsBackend
 from suanli.solver.sparse import SparseProgram
 from suanli.tolerances import ZERO
@@ -39,14 +38,13 @@ class Generation:
         self.k = FIRST_PER_GROUP
         outside = np.zeros(sp.ncol, dtype=bool)
         outside[self.groups.cols] = True
-        from scipy import sparse
-        A = sparse.csr_matrix((sp.values, sp.indices, sp.indptr), shape=(sp.nrow, sp.ncol))
+        A = csr_of(self.sp)
         self.score = estimate(self.sp, A, outside)[self.groups.cols]
         start = np.concatenate([np.flatnonzero(~outside), first_k(self.groups, self.score, self.k)])
         col_in = np.zeros(sp.ncol, dtype=bool)
         col_in[start] = True
         start = np.concatenate([start, columns_rows_need(self.sp, A, col_in)])
-        self.rs = Restricted.start(self.sp, start)
+        self.rs = Restricted.start(self.sp, start, A)
         self.stub = self.sp.replace(integer=np.zeros(1, dtype=bool))  # what HighsBackend.resolve reads
         self.highs = HighsBackend()
 

@@ -14,7 +14,7 @@ from typing import Optional
 import numpy as np
 
 from suanli.compiler.ir import Program
-from suanli.solver import colgen_solve, heuristics, postsolve, warm_start
+from suanli.solver import colgen, colgen_solve, heuristics, postsolve, warm_start
 from suanli.solver.backend import SolveOptions, SolveResult, Status, gap_of, get_backend
 from suanli.solver.extract import state_from_solution
 from suanli.solver.families.sites import SITE
@@ -96,7 +96,7 @@ def uses_columns(config: SolveConfig, sp: SparseProgram) -> bool:
     program with many placements per demand (colgen.worth_it); HiGHS only."""
     if config.solver != "highs" or config.lp == "full":
         return False
-    return config.lp == "columns" or colgen_solve.worth_it(sp)
+    return config.lp == "columns" or colgen.worth_it(sp)
 
 
 def _solve_lp(backend, sp: SparseProgram, opts, config: SolveConfig) -> SolveResult:
