@@ -104,6 +104,18 @@ def solve_lp(sp: SparseProgram, options: Callable[[], SolveOptions], lb=None, ub
     return run(gen, options, tol)
 
 
+def solve_once(sp: SparseProgram, options: SolveOptions, tol: float = DUAL_TOL) -> SolveResult:
+    """solve_lp with fixed options: their time limit counts down over the rounds."""
+    from dataclasses import replace
+
+    from suanli.solver.watchdog import Deadline
+
+    deadline = Deadline(options.time_limit)
+    result = solve_lp(sp, lambda: replace(options, time_limit=deadline.remaining()), tol=tol)
+    result.model = None
+    return result
+
+
 def run(gen: Generation, options: Callable[[], SolveOptions], tol: float = DUAL_TOL) -> SolveResult:
     """Rounds until no column improves (or a stop): the full program's result."""
     last = None  # the last restricted optimum: a feasible point of the full program

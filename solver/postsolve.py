@@ -124,20 +124,31 @@ def _lp_options(options: SolveOptions) -> SolveOptions:
                         feasibility_tol=1e-10, grace=options.grace)
 
 
-def polish(sp: SparseProgram, x: np.ndarray, options: SolveOptions, tie: bool = True) -> np.ndarray:
-    """Re-solve the continuous part with integers fixed; keep x if it fails."""
+def _solve_lp(lp: SparseProgram, options: SolveOptions, columns: bool) -> SolveResult:
+    """HiGHS on the LP, or column generation (`solve --lp`; colgen_solve.py) at
+    the polishing tolerance."""
+    if not columns:
+        return HighsBackend().solve(lp, options)
+    from suanli.solver import colgen_solve  # it builds on this module
+
+    return colgen_solve.solve_once(lp, options, tol=POLISH_REL)
+
+
+def polish(sp: SparseProgram, x: np.ndarray, options: SolveOptions, tie: bool = True,
+           columns: bool = False) -> np.ndarray:
+    """Re-solve the continuous part with integers fixed; keep x if it fails.
+    `columns`: the LPs by column generation (placements fixed at 0 stay out)."""
     if not sp.integer.any() and sp.relaxed is False and not tie:
         return x
     lp = _fixed(sp, x, sp.integer)
-    highs = HighsBackend()
-    first = highs.solve(lp, _lp_options(options))
+    first = _solve_lp(lp, _lp_options(options), columns)
     if first.status is not Status.OPTIMAL:
         return x
     best = first.x
     if tie and (~sp.integer).any():
         second = objective_row(lp, first.objective, POLISH_REL).replace(
             cost=secondary_cost(sp), offset=0.0, sense="minimize")
-        res = highs.solve(second, _lp_options(options))
+        res = _solve_lp(second, _lp_options(options), columns)
         if res.status is Status.OPTIMAL:
             best = res.x
     best = best.copy()
@@ -255,11 +266,12 @@ def settle_sites(sp: SparseProgram, x: np.ndarray, tiny: float = ZERO) -> np.nda
     return x
 
 
-def shadow_lp(sp: SparseProgram, x: np.ndarray, options: SolveOptions) -> Optional[SolveResult]:
+def shadow_lp(sp: SparseProgram, x: np.ndarray, options: SolveOptions,
+              columns: bool = False) -> Optional[SolveResult]:
     """Binaries fixed at the plan, node counts real: duals of caps/requires."""
     n = sp.family("n")
     mask = sp.integer.copy()
     if n is not None:
         mask[n.start:n.stop] = False
-    res = HighsBackend().solve(_fixed(sp, x, mask), _lp_options(options))
+    res = _solve_lp(_fixed(sp, x, mask), _lp_options(options), columns)
     return res if res.status is Status.OPTIMAL and res.row_dual is not None else None

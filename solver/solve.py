@@ -141,10 +141,11 @@ def _finish_mip(backend, programs: tuple[SparseProgram, SparseProgram], first: S
     if config.tie_break and first.status is Status.OPTIMAL and tight and not deadline.expired():
         better = postsolve.tie_break(backend, mip, first, opts())
         x = first.x if better is None else better
+    columns = uses_columns(config, sp)
     x = postsolve.round_integers(sp, x)
-    x = postsolve.polish(sp, x, opts(), tie=config.tie_break)
+    x = postsolve.polish(sp, x, opts(), tie=config.tie_break, columns=columns)
     x = postsolve.settle_sites(sp, x)
-    shadow = postsolve.shadow_lp(sp, x, opts())
+    shadow = postsolve.shadow_lp(sp, x, opts(), columns=columns)
     return x, shadow
 
 
