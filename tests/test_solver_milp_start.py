@@ -243,3 +243,19 @@ def test_a_bad_answer_with_a_start_is_solved_again():
     assert out.returncode == 0, out.stderr
     plan = json.loads(out.stdout)
     assert plan["status"] == "optimal" and abs(plan["objective"] - 53140) < 1e-6
+
+
+def test_a_start_within_the_gap_ends_the_solve_without_branch_and_bound(tmp_path):
+    """specs/features.spec: the heuristic's plan is 0.23% above its LP bound, so with --gap 1%
+    the bound proves it and HiGHS is not started; the plan is within 1% of the optimum."""
+    spec, out = ROOT / "specs" / "features.spec", tmp_path / "plan.json"
+    done = suanli("solve", spec, "--gap", "1e-2", "--progress", "--format", "json", "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert "highs: not started, the heuristic's plan is within --gap" in done.stderr
+    plan = json.loads(out.read_text())
+    optimum = json.loads(suanli("solve", spec, "--format", "json").stdout)["objective"]
+    assert plan["status"] == "optimal" and 0 < plan["gap"] <= 1e-2
+    assert optimum <= plan["objective"] <= optimum * (1 + 1e-2)
+    assert suanli("verify", spec, out).returncode == 0
+    tight = suanli("solve", spec, "--gap", "1e-3", "--progress", "--format", "json")
+    assert "highs: optimal" in tight.stderr and "not started" not in tight.stderr
