@@ -111,3 +111,40 @@ def test_exit_4_when_no_plan_is_found_within_the_time_limit(m_spec, tmp_path):
     assert json.loads(saved.read_text(encoding="utf-8")) == plan  # --save-plan holds the same answer
     table = suanli("solve", m_spec, "--robust", "base,base", "--time-limit", "0.01", "--format", "table")
     assert table.returncode == 4 and "status     time_limit" in table.stdout
+
+
+COUNTING = """
+import sys
+from suanli.compiler import pipeline
+from suanli.cli import main
+
+compile_spec, calls = pipeline.compile_spec, []
+def counted(*args, **kwargs):
+    calls.append(kwargs.get("scenario", args[1] if len(args) > 1 else None))
+    return compile_spec(*args, **kwargs)
+pipeline.compile_spec = counted
+code = main(sys.argv[1:])
+print(f"compiled {len(calls)}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def compiles(*args) -> tuple[int, subprocess.CompletedProcess]:
+    """`suanli ARGS` in a fresh interpreter that counts how often the compiler runs."""
+    result = subprocess.run([sys.executable, "-c", COUNTING, *map(str, args)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return int(result.stderr.rsplit("compiled ", 1)[1]), result
+
+
+def test_the_html_page_of_a_robust_solve_compiles_each_scenario_once(tmp_path):
+    spec = SCENARIOS / "robust.spec"
+    as_json, _ = compiles("solve", spec, "--robust", "growth,west_lost", "--format", "json")
+    as_html, result = compiles("solve", spec, "--robust", "growth,west_lost", "--format", "html",
+                               "-o", tmp_path / "page.html")
+    assert as_html == as_json == 3  # the base (for settings.robust), then each scenario once
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    saved = tmp_path / "robust.json"
+    assert suanli("solve", spec, "--robust", "growth,west_lost", "-o", saved).returncode == 0
+    report = suanli("report", saved, "--spec", spec)  # the page `report --spec` draws, compiling the spec
+    assert report.returncode == 0 and report.stdout == page
