@@ -91,6 +91,19 @@ def test_exit_1_when_a_mandatory_assert_fails_in_some_scenario(tmp_path):
     assert "advisory assert budget fails" in relaxed.stderr
 
 
+@pytest.mark.parametrize("options", [["--relax"], ["--solver", "cbc"], ["--relax", "--solver", "cbc"]], ids=" ".join)
+def test_exit_3_when_no_one_build_serves_every_scenario_with_relax_and_cbc(options):
+    """A cap east cannot meet when the west is lost and demand grows: infeasible with either
+    solver and in the relaxation too (the cap binds the LP as well), explained per scenario."""
+    result = suanli("solve", SCENARIOS / "robust.spec", "--robust", "growth,west_lost",
+                    "--set", "region.east.max_nodes=100", "--format", "json", *options)
+    assert result.returncode == 3, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["status"] == "infeasible" and plan["scenarios"] == []
+    assert plan["infeasibility"][0]["message"].startswith("in scenario growth: general compute in east short")
+    assert "the robust plan is infeasible" in result.stderr
+
+
 @pytest.fixture(scope="module")
 def m_spec(tmp_path_factory):
     """bench's M-sized spec: too large for HiGHS to find a plan in its shortest time limit."""
