@@ -36,14 +36,12 @@ def _compile_kwargs(args) -> dict:
 def load_program(args, path: str, watch=None):
     """Compile or raise CommandError(2) after printing the diagnostics."""
     from suanli.compiler import load
-    from suanli.diagnostics import CompileError, render_all
+    from suanli.diagnostics import CompileError
 
     try:
         return load(path, **_compile_kwargs(args), **({"watch": watch} if watch else {}))
     except CompileError as exc:
-        diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
-        sources = {**_sources(diags), **getattr(exc, "sources", {})}  # the --near-optimal argument too
-        print(render_all(diags, sources), file=sys.stderr)
+        print_compile_error(exc)
         raise CommandError("", ExitCode.INVALID) from None
 
 
@@ -59,24 +57,37 @@ def input_errors():
     except InvalidPlan as exc:
         raise CommandError(f"suanli: {exc}", ExitCode.INVALID) from None
     except CompileError as exc:
-        print_diagnostics(exc)
+        print_compile_error(exc)
         raise CommandError("", ExitCode.INVALID) from None
 
 
-def print_diagnostics(exc) -> None:
-    """A CompileError's diagnostics on stderr, sorted, with the files' source lines."""
+def print_diagnostics(diags, sources: Optional[dict[str, str]] = None,
+                      sort: bool = True) -> tuple[list, dict[str, str]]:
+    """The one place diagnostics reach stderr (rustc style: `file:line:col`, the source line,
+    a caret); every command prints through here. `sources` (path -> text: what the compiler
+    read, the --near-optimal argument) wins; other labelled files are read from disk. Sorted
+    by place unless sort=False (`check` keeps its files' order). Returns the diagnostics and
+    sources printed, for a format's error document."""
     from suanli.diagnostics import render_all
 
-    diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
-    print(render_all(diags, _sources(diags)), file=sys.stderr)
+    diags = sorted(diags, key=lambda d: d.sort_key()) if sort else list(diags)
+    sources = {**_sources(diags, known=sources or {}), **(sources or {})}
+    print(render_all(diags, sources), file=sys.stderr)
+    return diags, sources
 
 
-def _sources(diags) -> dict[str, str]:
+def print_compile_error(exc) -> tuple[list, dict[str, str]]:
+    """A CompileError's diagnostics through print_diagnostics, with the sources it carries."""
+    return print_diagnostics(exc.diagnostics, getattr(exc, "sources", None))
+
+
+def _sources(diags, known: dict[str, str]) -> dict[str, str]:
+    """The text of each labelled file not in `known`, read from disk (unreadable: left out)."""
     out: dict[str, str] = {}
     for d in diags:
         for lab in d.labels:
             path = lab.span.path
-            if path not in out and os.path.isfile(path):
+            if path not in out and path not in known and os.path.isfile(path):
                 try:
                     with open(path, encoding="utf-8") as fh:
                         out[path] = fh.read()

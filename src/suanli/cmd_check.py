@@ -33,7 +33,7 @@ def run(args) -> int:
 def _run(args) -> int:
     """Every file -> `suanli.api.check` -> one DiagnosticOutput -> the format on stdout, text on stderr."""
     from suanli import api
-    from suanli.diagnostics import render_all
+    from suanli.cli_common import print_diagnostics
     from suanli.formats.outputs import DiagnosticOutput
 
     all_diags, sources, derived = [], {}, []
@@ -50,7 +50,7 @@ def _run(args) -> int:
     sys.stdout.write(renderer(out))
     if renderer.text_on_stderr:
         if all_diags:
-            print(render_all(all_diags, sources), file=sys.stderr)
+            print_diagnostics(all_diags, sources, sort=False)  # each file sorted, files as given
         print(f"{len(args.files)} file(s) checked: {out.errors} error(s), {out.warnings} warning(s)",
               file=sys.stderr)
     return code

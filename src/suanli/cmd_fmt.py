@@ -15,7 +15,8 @@ import argparse
 import difflib
 import sys
 
-from suanli.diagnostics import CompileError, render_all
+from suanli.cli_common import print_diagnostics
+from suanli.diagnostics import CompileError
 from suanli.exitcodes import ExitCode
 
 _SAME, _CHANGED, _INVALID, _UNWRITTEN = "same", "changed", "invalid", "unwritten"
@@ -59,12 +60,12 @@ def _format_file(path: str, args: argparse.Namespace) -> str:
     try:
         text, raw = load_source(path, args.max_bytes)
     except CompileError as exc:
-        print(render_all(exc.diagnostics), file=sys.stderr)
+        print_diagnostics(exc.diagnostics)
         return _INVALID
     try:
         formatted = format_source(text, path)
     except CompileError as exc:
-        print(render_all(exc.diagnostics, {path: text}), file=sys.stderr)
+        print_diagnostics(exc.diagnostics, {path: text})
         return _INVALID
     if formatted == raw:
         return _SAME

@@ -63,16 +63,18 @@ def spec_context(spec, args):
     return context_from_program(load_program(args, spec))
 
 
-def robust_html(plan, args, spec) -> str:
-    """The page of a robust plan; with a spec, each scenario's facts from the spec under it."""
+def robust_html(plan, args, spec, programs=None) -> str:
+    """The page of a robust plan; with a spec, each scenario's facts from the spec under it.
+    `programs`: the scenarios' programs already compiled (`solve --robust`), one per sub-plan
+    in order, so the spec is not compiled again."""
     from suanli.formats.robust import plan_html
     from suanli.report.context import context_from_program
     from suanli.robust_cli import load_scenarios
 
     names = [s.name for s in plan.scenarios]
-    contexts = {}
-    if spec:
-        contexts = {n: context_from_program(p) for n, p in zip(names, load_scenarios(_SpecArgs(args, spec), names))}
+    if programs is None and spec:
+        programs = load_scenarios(_SpecArgs(args, spec), names)
+    contexts = {n: context_from_program(p) for n, p in zip(names, programs or [])}
     return plan_html(plan, contexts)
 
 

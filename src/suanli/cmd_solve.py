@@ -213,17 +213,15 @@ def _gate(plan, code, baseline, limit):
 def _load(args, watch):
     """Compile (`suanli.api.load`); on errors, also write the error document of the format (exit 2)."""
     from suanli import api
-    from suanli.diagnostics import CompileError, render_all
-    from suanli.cli_common import _sources, default_format, emit
+    from suanli.diagnostics import CompileError
+    from suanli.cli_common import default_format, emit, print_compile_error
     from suanli.formats.outputs import DiagnosticOutput, PlanOutput
 
     try:
         return api.load(api.SpecFile(args.file), scenario=args.scenario, overrides=args.overrides,
                         max_bytes=getattr(args, "max_bytes", None), near=args.near_optimal, stopwatch=watch)
     except CompileError as exc:
-        diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
-        sources = {**_sources(diags), **getattr(exc, "sources", {})}  # the --near-optimal argument too
-        print(render_all(diags, sources), file=sys.stderr)
+        diags, sources = print_compile_error(exc)  # the --near-optimal argument's text too
         fmt = default_format(args.format, args.output)
         invalid = DiagnosticOutput([args.file], diags, sources, ExitCode.INVALID)
         emit(PLAN_FORMATS[fmt](PlanOutput(spec=args.file, invalid=invalid)), args.output)

@@ -110,14 +110,13 @@ def _grid(text: str) -> tuple[str, list[str]]:
 
 def _read(args):
     """The source bundle and the scenario names to sweep; exit 2 when unreadable."""
-    from suanli.diagnostics import render_all
     from suanli.grammar import ast
-    from suanli.cli_common import _sources
+    from suanli.cli_common import print_diagnostics
     from suanli.sweep import bundle_sources
 
     bundle, diags, modules = bundle_sources(args.file, args.max_bytes)
     if bundle is None:
-        print(render_all(diags, _sources(diags)), file=sys.stderr)
+        print_diagnostics(diags)
         raise CommandError("", ExitCode.INVALID)
     names = list(dict.fromkeys(args.scenarios))
     if args.all_scenarios:  # the base, every declared scenario, then any other --scenario named
@@ -127,8 +126,8 @@ def _read(args):
 
 
 def _samples(args) -> list:
-    from suanli.diagnostics import CompileError, render_all
-    from suanli.cli_common import _sources
+    from suanli.diagnostics import CompileError
+    from suanli.cli_common import print_compile_error
 
     try:
         from suanli.sweep_samples import draw_samples
@@ -137,8 +136,7 @@ def _samples(args) -> list:
         raise CommandError(f"suanli: --samples needs {exc.name}: pip install 'suanli[sweep]'",
                            ExitCode.INVALID) from None
     except CompileError as exc:
-        diags = sorted(exc.diagnostics, key=lambda d: d.sort_key())
-        print(render_all(diags, _sources(diags)), file=sys.stderr)
+        print_compile_error(exc)
         raise CommandError("suanli: --samples perturbs the base spec, which does not compile",
                            ExitCode.INVALID) from None
     except ValueError as exc:  # nothing in the spec can be perturbed

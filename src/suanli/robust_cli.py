@@ -96,9 +96,9 @@ def run_solve(args, config, watch, base, names: list[str]) -> int:
     plan, code = robust_plan(args.file, programs, outcome, config, args.robust_objective)
     if getattr(args, "save_plan", None):
         write_atomic(args.save_plan, dumps(plan))
-    if fmt == "html":  # the page of `suanli report PLAN --spec FILE`
+    if fmt == "html":  # the page of `suanli report PLAN --spec FILE`, from the programs just solved
         from suanli.cmd_report import robust_html
-        emit(robust_html(plan, args, args.file), args.output)
+        emit(robust_html(plan, args, args.file, programs), args.output)
     else:
         emit(ROBUST_PLAN_FORMATS[fmt](plan), args.output)
     return code

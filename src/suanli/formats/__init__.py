@@ -81,9 +81,9 @@ ROBUST_PLAN_FORMATS = {
     "html": Renderer("robust", "plan_html"),
 }
 
-ROBUST_DIFF_FORMATS = {  # a robust diff has one text rendering: markdown and html show it too
+ROBUST_DIFF_FORMATS = {
     "table": Renderer("robust", "diff_table"),
     "json": Renderer("robust", "diff_json"),
-    "markdown": Renderer("robust", "diff_table"),
-    "html": Renderer("robust", "diff_table"),
+    "markdown": Renderer("robust", "diff_markdown"),
+    "html": Renderer("robust", "diff_html"),
 }

@@ -70,25 +70,56 @@ def diff_json(diff: dict) -> str:
 
 
 def diff_table(diff: dict) -> str:
-    signed = lambda v: "-" if v is None else ("+" if v > 0 else "") + num(v)
+    return _diff_text(diff, md=False)
+
+
+def diff_markdown(diff: dict) -> str:
+    """A pull-request comment: the objective's change as a headline, then Markdown tables."""
+    return _diff_text(diff, md=True)
+
+
+def diff_html(diff: dict) -> str:
+    """One self-contained page (the report's style), the same sections as the table."""
+    from suanli.formats.html import require_report_extra
+
+    require_report_extra()
+    from suanli.report.robust_diff import robust_diff_report
+
+    return robust_diff_report(json.loads(diff_json(diff)))
+
+
+def signed(v) -> str:
+    return "-" if v is None else ("+" if v > 0 else "") + num(v)
+
+
+def _diff_text(diff: dict, md: bool) -> str:
     obj = diff["objective"]
-    out = [f"Robust objective: {num(obj['old'])} -> {num(obj['new'])} ({signed(obj['change'])})", ""]
+    arrow = "→" if md else "->"
+    head = f"Robust objective: {num(obj['old'])} {arrow} {num(obj['new'])} ({signed(obj['change'])})"
+    out = [("### " if md else "") + head, ""]
     rows = [[b["region"], b["node_type"], num(b["old"]), num(b["new"]), signed(b["change"])] for b in diff["builds"]]
-    out += table("Shared builds that changed", ["region", "node type", "old", "new", "change"], rows, False)
+    out += table("Shared builds that changed", ["region", "node type", "old", "new", "change"], rows, md)
     if not rows:
         out += ["Shared builds: unchanged", ""]
-    rows = [[s["region"], "open" if s["old"] else "closed", "open" if s["new"] else "closed"] for s in diff["sites"]]
-    out += table("Sites that changed", ["region", "old", "new"], rows, False)
+    rows = [[s["region"], _site(s["old"]), _site(s["new"])] for s in diff["sites"]]
+    out += table("Sites that changed", ["region", "old", "new"], rows, md)
     if "year_builds" in diff:  # §8: what is built or opened when
-        rows = [[str(b["year"]), b["region"], b["node_type"], num(b["old"]), num(b["new"]), signed(b["change"])]
-                for b in diff["year_builds"]]
-        out += table("Builds per year that changed", ["year", "region", "node type", "old", "new", "change"],
-                     rows, False) if rows else ["Builds per year: unchanged", ""]
-        rows = [[str(s["year"]), s["region"], "open" if s["old"] else "closed", "open" if s["new"] else "closed"]
-                for s in diff["year_sites"]]
-        out += table("Sites per year that changed", ["year", "region", "old", "new"], rows, False)
+        out += _year_text(diff, md)
     rows = [[s["name"] + ("" if s["in"] == "both" else f" (only {s['in']})"), num(s["objective"]["old"]),
              num(s["objective"]["new"]), signed(s["cost"]["total"]["change"])] for s in diff["scenarios"]]
     out += table(f"Scenarios ({diff['currency']})", ["scenario", "old objective", "new objective",
-                                                      "cost change"], rows, False)
+                                                      "cost change"], rows, md)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _site(is_open: bool) -> str:
+    return "open" if is_open else "closed"
+
+
+def _year_text(diff: dict, md: bool) -> list[str]:
+    rows = [[str(b["year"]), b["region"], b["node_type"], num(b["old"]), num(b["new"]), signed(b["change"])]
+            for b in diff["year_builds"]]
+    out = table("Builds per year that changed", ["year", "region", "node type", "old", "new", "change"],
+                rows, md) if rows else ["Builds per year: unchanged", ""]
+    rows = [[str(s["year"]), s["region"], _site(s["old"]), _site(s["new"])] for s in diff["year_sites"]]
+    return out + table("Sites per year that changed", ["year", "region", "old", "new"], rows, md)
