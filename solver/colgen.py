@@ -134,15 +134,8 @@ class Restricted:
 
     def program(self) -> SparseProgram:
         """The restricted LP as a SparseProgram, in model order (no families)."""
-        sp = self.sp
-        sub = self.A[self.rows][:, self.cols].tocsr()
-        sub.sort_indices()
-        return sp.replace(cost=sp.cost[self.cols], col_lb=sp.col_lb[self.cols],
-                          col_ub=sp.col_ub[self.cols], integer=np.zeros(len(self.cols), dtype=bool),
-                          row_lb=sp.row_lb[self.rows], row_ub=sp.row_ub[self.rows],
-                          row_scale=sp.row_scale[self.rows], indptr=sub.indptr.astype(np.int64),
-                          indices=sub.indices.astype(np.int64), values=sub.data,
-                          col_families=[], row_families=[], names_ctx=None, metrics=None)
+        sub = sub_program(self.sp, self.A, self.cols, self.rows)
+        return sub.replace(integer=np.zeros(len(self.cols), dtype=bool))
 
     def add(self, new_cols: np.ndarray) -> None:
         """Columns into the model (entries in its rows), then the rows they
@@ -184,6 +177,29 @@ class Restricted:
         d = self.sp.cost - self.AT @ y
         d[self.cols] = res.col_dual
         return y, d
+
+
+def sub_program(sp: SparseProgram, A: sparse.csr_matrix, cols: np.ndarray, rows: np.ndarray) -> SparseProgram:
+    """Columns `cols` and rows `rows` of `sp` (integrality kept), in that order, no families."""
+    sub = A[rows][:, cols].tocsr()
+    sub.sort_indices()
+    return sp.replace(cost=sp.cost[cols], col_lb=sp.col_lb[cols], col_ub=sp.col_ub[cols],
+                      integer=sp.integer[cols], row_lb=sp.row_lb[rows], row_ub=sp.row_ub[rows],
+                      row_scale=sp.row_scale[rows], indptr=sub.indptr.astype(np.int64),
+                      indices=sub.indices.astype(np.int64), values=sub.data,
+                      col_families=[], row_families=[], names_ctx=None, metrics=None)
+
+
+def restricted_program(sp: SparseProgram, cols: np.ndarray) -> tuple[SparseProgram, np.ndarray]:
+    """The program over `cols` only (every other column at 0) and the rows that
+    can bind (rows implied by those columns' bounds are left out): (program, cols
+    in its order). Any point of it, zeros elsewhere, is a point of `sp`."""
+    A = csr_of(sp)
+    col_in = np.zeros(sp.ncol, dtype=bool)
+    col_in[cols] = True
+    rows = np.flatnonzero(~implied_rows(sp, A, col_in))
+    cols = np.flatnonzero(col_in)
+    return sub_program(sp, A, cols, rows), cols
 
 
 def _starts(keep: np.ndarray, indptr: np.ndarray) -> np.ndarray:

@@ -47,6 +47,7 @@ class Start:
     objective: Optional[float]  # scaled, offset included
     bound: Optional[float]  # the LP relaxation's optimum (scaled), None if not solved
     message: str
+    columns: Optional[np.ndarray] = None  # by column generation: the restricted LP's columns at the end
 
 
 def mip_start(sp: SparseProgram, options: Callable[[], SolveOptions],
@@ -57,6 +58,14 @@ def mip_start(sp: SparseProgram, options: Callable[[], SolveOptions],
     the plain rounding is tried and the message says so. `columns`: the LPs
     by column generation (colgen_solve.py; `solve --lp`)."""
     lps = WarmLP(sp, options, columns)
+    start = _start(lps, fixed)
+    if columns and lps.model is not None:
+        start.columns = lps.model.rs.cols.copy()
+    return start
+
+
+def _start(lps: "WarmLP", fixed: Optional[dict[int, float]]) -> Start:
+    sp = lps.sp
     lp = lps.solve(sp.col_lb, sp.col_ub)
     if lp is None:
         return Start(None, None, None, f"the LP relaxation ended {lps.status}")

@@ -14,7 +14,7 @@ from typing import Optional
 import numpy as np
 
 from suanli.compiler.ir import Program
-from suanli.solver import colgen, colgen_solve, heuristics, postsolve, warm_start
+from suanli.solver import colgen, colgen_branch, colgen_solve, heuristics, postsolve, warm_start
 from suanli.solver.backend import SolveOptions, SolveResult, Status, gap_of, get_backend
 from suanli.solver.extract import state_from_solution
 from suanli.solver.families.sites import SITE
@@ -162,6 +162,8 @@ def first_mip_solve(backend, program: Program, mip: SparseProgram, opts, config:
         return SolveResult(Status.OPTIMAL, x=start.x, objective=start.objective, bound=start.bound,
                            gap=gap_of(start.objective, start.bound), message="the heuristic's plan, within --gap",
                            stats={"not_started": True})
+    if colgen_branch.wanted(start, config.time_limit):
+        return colgen_branch.branch_over_columns(backend, mip, start, opts, config.gap)
     first = backend.solve(mip, opts(), start=start.x)
     if first.status.has_solution and not _trustworthy(mip, first, start.bound):
         # HiGHS 1.16 with a MIP start and presolve answered "optimal" with an objective below the LP
@@ -238,6 +240,8 @@ def _heuristic_text(sp: SparseProgram, start: heuristics.Start) -> str:
 
 
 def _solver_text(backend, res: SolveResult) -> str:
+    if "restricted" in res.stats:
+        return f"{backend.NAME}: " + colgen_branch.text(res)
     if res.stats.get("not_started"):
         return f"{backend.NAME}: not started, the heuristic's plan is within --gap" + _gap_text(res)
     return f"{backend.NAME}: {res.status.value}" + _gap_text(res)

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from clirun import suanli
+from solver_fixtures import ORLIB as ORLIB_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
-ORLIB = Path("/work/shared/orlib/specs")
+ORLIB = ORLIB_DIR / "specs"
 SAME_BYTES = [ROOT / "specs" / n for n in ("example.spec", "features.spec", "east-west.spec", "hubs-2027.spec")]
 SAME_BYTES += [ORLIB / "cap41.spec", ORLIB / "cap101.spec"]
 
@@ -90,13 +91,7 @@ def test_milp_start_by_columns_gives_the_same_plan(tmp_path):
     generation: bench S seed 1 gets the same heuristic plan and the same final plan
     as with the full LP (polishing's split fractions agree to ~1e-11: another vertex
     of the 1e-10 slab, so not byte for byte)."""
-    import importlib.util
-
-    mod_spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    generate = importlib.util.module_from_spec(mod_spec)
-    mod_spec.loader.exec_module(generate)
-    spec = tmp_path / "S1.spec"
-    spec.write_text(generate.generate("S", 1), encoding="utf-8")
+    spec = _bench_s(tmp_path)
     runs = {}
     for mode in ("columns", "full"):
         out = tmp_path / f"{mode}.json"
@@ -109,3 +104,36 @@ def test_milp_start_by_columns_gives_the_same_plan(tmp_path):
     assert cols["status"] == full["status"] == "optimal"
     assert cols["objective"] == pytest.approx(full["objective"], rel=1e-9)
     _assert_close(cols, full, rel=1e-6)
+
+
+def _bench_s(tmp_path: Path) -> Path:
+    import importlib.util
+
+    mod_spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    generate = importlib.util.module_from_spec(mod_spec)
+    mod_spec.loader.exec_module(generate)
+    spec = tmp_path / "S1.spec"
+    spec.write_text(generate.generate("S", 1), encoding="utf-8")
+    return spec
+
+
+def test_with_a_time_limit_branch_and_bound_runs_over_the_generated_columns(tmp_path):
+    """Price and branch (colgen_branch.py): with --lp columns and a time limit, branch and
+    bound runs on the restricted MILP; its plan is a verified plan of the full program, no
+    cheaper than the optimum, and its gap is measured against the full LP bound, so it is at
+    least the plan's true distance from the optimum; status optimal only within --gap."""
+    spec = _bench_s(tmp_path)
+    optimum = json.loads(suanli("solve", spec, "--format", "json").stdout)["objective"]
+    for gap, status in (("1e-6", "feasible"), ("0.065", "optimal")):  # heuristic 6.75%, then 4.8% / 6.07%
+        out = tmp_path / f"pb{gap}.json"
+        res = suanli("solve", spec, "--lp", "columns", "--time-limit", "120", "--gap", gap, "--progress",
+                     "--format", "json", "-o", out)
+        assert res.returncode == 0, res.stderr
+        assert "highs: branch and bound over the generated columns (" in res.stderr
+        plan = json.loads(out.read_text())
+        assert plan["status"] == status
+        assert optimum * (1 - 1e-9) <= plan["objective"] <= optimum * (1.01 if status == "feasible" else 1.07)
+        assert plan["gap"] >= (plan["objective"] - optimum) / plan["objective"] - 1e-9
+        assert suanli("verify", spec, out).returncode == 0
+    plain = suanli("solve", spec, "--lp", "columns", "--progress", "--format", "json")
+    assert "generated columns" not in plain.stderr and json.loads(plain.stdout)["status"] == "optimal"
