@@ -133,6 +133,8 @@ def run(gen: Generation, options: Callable[[], SolveOptions], tol: float = DUAL_
             continue
         if res.status is Status.INFEASIBLE:  # every column in: the full LP's verdict
             return _verdict(gen, options)
+        if res.status in (Status.TIME_LIMIT, Status.FEASIBLE) and res.x is None and last is not None:
+            return _stopped(gen, last)  # stopped inside a round: the round before's point
         return full_result(gen, res)
 
 

@@ -245,3 +245,26 @@ def test_a_row_the_candidates_cannot_satisfy_brings_its_columns(small_rounds):
     assert res.status is Status.OPTIMAL and gen.k == 1
     assert res.objective == pytest.approx(0.5 * 1.0 + 0.5 * 3.0 + 1.0)
     assert_same_lp(sp)
+
+
+def test_time_limit_inside_a_round_keeps_the_round_befores_point(small_rounds, monkeypatch):
+    """HiGHS stopped inside round 2 without a point: round 1's restricted optimum
+    is reported `feasible` (bench XL: stopped in round 3 of a 19 M-column LP)."""
+    from suanli.solver.backend import SolveResult
+
+    costs = np.array([[1.0, 5.0, 9.0]] * 4)
+    sp = placement_program(costs, np.ones(4), np.array([1.0, 3.0, 3.0]), np.full(3, 100.0), np.full(3, np.inf))
+    real = colgen_solve.Generation.round
+
+    def stopped_second(self, opts, tol):
+        if self.rs.rounds >= 1:
+            self.rs.rounds += 1
+            return SolveResult(Status.TIME_LIMIT), None
+        return real(self, opts, tol)
+
+    monkeypatch.setattr(colgen_solve.Generation, "round", stopped_second)
+    res = colgen_solve.solve_lp(sp, OPTS)
+    assert res.status is Status.FEASIBLE and res.x is not None
+    act = sp.activity(res.x)
+    assert np.all(act >= sp.row_lb - 1e-9) and np.all(act <= sp.row_ub + 1e-9)
+    assert res.objective == pytest.approx(float(sp.cost @ res.x))
