@@ -17,7 +17,7 @@ import numpy as np
 from suanli.solver.backend import Backend, SolveOptions, SolveResult, Status, gap_of
 from suanli.solver.sparse import SparseProgram
 from suanli.solver.quiet import new_highs, stdout_silenced
-from suanli.solver.watchdog import Progress, poll_until
+from suanli.solver.watchdog import Progress, SolverAbandoned, abandon, is_abandoned, poll_until
 from suanli.tolerances import ZERO
 
 INF = 1e30  # what we hand HiGHS for an infinite bound (kHighsInf is 1e30-ish too)
@@ -111,7 +111,10 @@ class HighsBackend(Backend):
         _set_options(h, options, mip=bool(sp.integer.any()))
         if start is not None:
             h.setSolution(_solution(start))
-        cancelled = _run(h, options, sp)
+        try:
+            cancelled = _run(h, options, sp)
+        except SolverAbandoned as exc:
+            return _abandoned_result(exc, t0)
         result = self._result(h, sp, cancelled)
         if result.status is Status.INFEASIBLE and sp.integer.any() and options.presolve:
             result = self._without_presolve(sp, options, start, result)
@@ -141,7 +144,10 @@ class HighsBackend(Backend):
         the model, so it is set to the time used so far + what remains."""
         t0 = time.monotonic()
         _set_options(h, options, mip=False, already=h.getRunTime())
-        cancelled = _run(h, options, sp)
+        try:
+            cancelled = _run(h, options, sp)
+        except SolverAbandoned as exc:
+            return _abandoned_result(exc, t0)
         result = self._result(h, sp, cancelled)
         result.seconds = time.monotonic() - t0
         return result
@@ -195,6 +201,12 @@ class HighsBackend(Backend):
         return Status.UNBOUNDED if info.primal_solution_status == 2 else Status.INFEASIBLE
 
 
+def _abandoned_result(exc: SolverAbandoned, t0: float) -> SolveResult:
+    """HiGHS still runs on its thread: nothing of it can be read; no plan from this solve."""
+    return SolveResult(Status.TIME_LIMIT, message=str(exc), seconds=time.monotonic() - t0,
+                       stats={"abandoned": True})
+
+
 def _set_options(h, options: SolveOptions, mip: bool, already: float = 0.0) -> None:
     h.setOptionValue("threads", int(options.threads))
     h.setOptionValue("random_seed", int(options.seed))
@@ -241,6 +253,9 @@ def _run(h, options: SolveOptions, sp: SparseProgram) -> bool:
     try:
         return poll_until(done, cancel, options.time_limit, options.grace,
                           lambda: progress.tick(sp.obj_scale))
+    except SolverAbandoned:
+        abandon(h)
+        raise
     finally:
-        if thread.is_alive():
+        if thread.is_alive() and not is_abandoned(h):
             h.wait()

@@ -121,7 +121,10 @@ def _types_of(program: Program, cls: str) -> tuple[str, ...]:
 
 
 def _num(v: float):
-    return int(v) if float(v).is_integer() else float(v)
+    """A node count: an int when it is whole at the plan's 12 significant digits, so
+    1814.0000000000002 (LP noise) and 1814.0 print alike."""
+    r = round_sig(float(v))
+    return int(r) if float(r).is_integer() else r
 
 
 def _demands(program: Program, ev: Evaluator, relaxed: bool = False) -> list[DemandPlan]:

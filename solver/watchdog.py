@@ -85,23 +85,53 @@ def progress_wanted(flag: bool) -> bool:
     return flag or bool(getattr(sys.stderr, "isatty", lambda: False)())
 
 
+ABANDON_AFTER = 10.0  # seconds a cancelled solver thread gets to stop before it is abandoned
+
+
+class SolverAbandoned(Exception):
+    """The solver ignored its time limit and the cancel for ABANDON_AFTER s."""
+
+
+_ABANDONED: list[object] = []  # solver models whose threads still run (kept alive, never freed)
+
+
 def poll_until(done: Callable[[float], bool], cancel: Callable[[], None],
                limit: Optional[float], grace: float, tick: Callable[[], None]) -> bool:
     """Poll `done(wait_s)` until it returns True; call `cancel()` once at
     limit + grace (and on any exception, e.g. Ctrl-C). Returns True when the
-    watchdog had to cancel."""
+    watchdog had to cancel. A solver that has not stopped ABANDON_AFTER s after
+    the cancel raises SolverAbandoned: HiGHS polls neither its time limit nor
+    a cancel in some phases (presolve of a large MILP, long node LPs: at bench L
+    a 135 s budget ran past 280 s), and the plan in hand must not wait for it."""
     t0 = time.monotonic()
-    cancelled = False
+    cancelled_at: Optional[float] = None
     try:
         while not done(0.2):
             tick()
-            if limit is not None and not cancelled and time.monotonic() - t0 > limit + grace:
+            now = time.monotonic()
+            if limit is not None and cancelled_at is None and now - t0 > limit + grace:
                 cancel()
-                cancelled = True
+                cancelled_at = now
+            if cancelled_at is not None and now - cancelled_at > ABANDON_AFTER:
+                raise SolverAbandoned(f"the solver did not stop within {ABANDON_AFTER:g} s of its time limit")
     except BaseException:
         cancel()
         raise
-    return cancelled
+    return cancelled_at is not None
+
+
+def abandon(model: object) -> None:
+    """Keep a running solver's model alive: its thread still uses it."""
+    _ABANDONED.append(model)
+
+
+def is_abandoned(model: object) -> bool:
+    return any(m is model for m in _ABANDONED)
+
+
+def abandoned() -> bool:
+    """Was a solver thread left running? Then the process must not wait for it at exit."""
+    return bool(_ABANDONED)
 
 
 _OWNED_DIRS: set[str] = set()

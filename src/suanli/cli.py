@@ -160,9 +160,26 @@ def main(argv: list[str] | None = None) -> int:
     module = _command_module(args.command)
     guarded, sys.stdout = sys.stdout, _GuardedStdout(sys.stdout)
     try:
-        return _dispatch(module, args)
+        code = _dispatch(module, args)
     finally:
         sys.stdout = guarded
+    return _leave_abandoned_solvers(code)
+
+
+def _leave_abandoned_solvers(code: int) -> int:
+    """A solver thread that ignored its time limit was left running (watchdog.abandon):
+    the answer is written, so end the process now rather than wait for the thread or
+    finalize the interpreter beside native code that is still running."""
+    if "suanli.solver.watchdog" not in sys.modules:
+        return code
+    from suanli.solver.watchdog import abandoned
+
+    if not abandoned():
+        return code
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(int(code))
 
 
 def _dispatch(module, args) -> int:
