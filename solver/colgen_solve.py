@@ -29,7 +29,8 @@ GROWTH = 4  # an infeasible restricted LP: this many times the candidates per gr
 class Generation:
     """One column generation: the restricted LP, the groups and the ranking."""
 
-    def __init__(self, sp: SparseProgram, lb: Optional[np.ndarray] = None, ub: Optional[np.ndarray] = None):
+    def __init__(self, sp: SparseProgram, lb: Optional[np.ndarray] = None, ub: Optional[np.ndarray] = None,
+                 seed: Optional[np.ndarray] = None):
         if lb is not None:  # the heuristic's fixings: bounds of the same program
             sp = sp.replace(col_lb=lb, col_ub=ub)
         self.sp = sp.replace(integer=np.zeros(sp.ncol, dtype=bool))
@@ -40,7 +41,8 @@ class Generation:
         outside[self.groups.cols] = True
         A = csr_of(self.sp)
         self.score = estimate(self.sp, A, outside)[self.groups.cols]
-        start = np.concatenate([np.flatnonzero(~outside), first_k(self.groups, self.score, self.k)])
+        start = np.concatenate([np.flatnonzero(~outside), first_k(self.groups, self.score, self.k),
+                                _seeded(seed, self.sp)])
         col_in = np.zeros(sp.ncol, dtype=bool)
         col_in[start] = True
         start = np.concatenate([start, columns_rows_need(self.sp, A, col_in)])
@@ -97,21 +99,31 @@ class Generation:
         return res, None
 
 
+def _seeded(seed: Optional[np.ndarray], sp: SparseProgram) -> np.ndarray:
+    """The columns a known point uses (that may be > 0): where the optimum likely is."""
+    if seed is None:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero((seed != 0) & (sp.col_ub > 0))
+
+
 def solve_lp(sp: SparseProgram, options: Callable[[], SolveOptions], lb=None, ub=None,
-             tol: float = DUAL_TOL) -> SolveResult:
-    """The LP of `sp` (integrality ignored; `lb`/`ub` replace its column bounds)."""
-    gen = Generation(sp, lb, ub)
+             tol: float = DUAL_TOL, seed: Optional[np.ndarray] = None) -> SolveResult:
+    """The LP of `sp` (integrality ignored; `lb`/`ub` replace its column bounds).
+    `seed`: a point whose non-zero columns start in the restricted LP (polishing
+    a plan: its own placements), which saves rounds; the optimum is the same."""
+    gen = Generation(sp, lb, ub, seed)
     return run(gen, options, tol)
 
 
-def solve_once(sp: SparseProgram, options: SolveOptions, tol: float = DUAL_TOL) -> SolveResult:
+def solve_once(sp: SparseProgram, options: SolveOptions, tol: float = DUAL_TOL,
+               seed: Optional[np.ndarray] = None) -> SolveResult:
     """solve_lp with fixed options: their time limit counts down over the rounds."""
     from dataclasses import replace
 
     from suanli.solver.watchdog import Deadline
 
     deadline = Deadline(options.time_limit)
-    result = solve_lp(sp, lambda: replace(options, time_limit=deadline.remaining()), tol=tol)
+    result = solve_lp(sp, lambda: replace(options, time_limit=deadline.remaining()), tol=tol, seed=seed)
     result.model = None
     return result
 

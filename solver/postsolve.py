@@ -124,14 +124,15 @@ def _lp_options(options: SolveOptions) -> SolveOptions:
                         feasibility_tol=1e-10, grace=options.grace)
 
 
-def _solve_lp(lp: SparseProgram, options: SolveOptions, columns: bool) -> SolveResult:
+def _solve_lp(lp: SparseProgram, options: SolveOptions, columns: bool,
+              seed: Optional[np.ndarray] = None) -> SolveResult:
     """HiGHS on the LP, or column generation (`solve --lp`; colgen_solve.py) at
-    the polishing tolerance."""
+    the polishing tolerance, started from the columns `seed` (the plan) uses."""
     if not columns:
         return HighsBackend().solve(lp, options)
     from suanli.solver import colgen_solve  # it builds on this module
 
-    return colgen_solve.solve_once(lp, options, tol=POLISH_REL)
+    return colgen_solve.solve_once(lp, options, tol=POLISH_REL, seed=seed)
 
 
 def polish(sp: SparseProgram, x: np.ndarray, options: SolveOptions, tie: bool = True,
@@ -141,14 +142,14 @@ def polish(sp: SparseProgram, x: np.ndarray, options: SolveOptions, tie: bool = 
     if not sp.integer.any() and sp.relaxed is False and not tie:
         return x
     lp = _fixed(sp, x, sp.integer)
-    first = _solve_lp(lp, _lp_options(options), columns)
+    first = _solve_lp(lp, _lp_options(options), columns, seed=x)
     if first.status is not Status.OPTIMAL:
         return x
     best = first.x
     if tie and (~sp.integer).any():
         second = objective_row(lp, first.objective, POLISH_REL).replace(
             cost=secondary_cost(sp), offset=0.0, sense="minimize")
-        res = _solve_lp(second, _lp_options(options), columns)
+        res = _solve_lp(second, _lp_options(options), columns, seed=first.x)
         if res.status is Status.OPTIMAL:
             best = res.x
     best = best.copy()
@@ -273,5 +274,5 @@ def shadow_lp(sp: SparseProgram, x: np.ndarray, options: SolveOptions,
     mask = sp.integer.copy()
     if n is not None:
         mask[n.start:n.stop] = False
-    res = _solve_lp(_fixed(sp, x, mask), _lp_options(options), columns)
+    res = _solve_lp(_fixed(sp, x, mask), _lp_options(options), columns, seed=x)
     return res if res.status is Status.OPTIMAL and res.row_dual is not None else None
