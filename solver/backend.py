@@ -103,3 +103,10 @@ def gap_of(objective: Optional[float], bound: Optional[float]) -> Optional[float
     if objective is None or bound is None or not np.isfinite(bound):
         return None
     return abs(objective - bound) / max(abs(objective), 1e-10)
+
+
+def within_gap(objective: Optional[float], bound: Optional[float], options: SolveOptions) -> bool:
+    """`objective` is proven within the MIP gap of `bound`, by the rule branch and bound
+    stops at (relative `gap` or absolute `abs_gap`): no search could prove more."""
+    gap = gap_of(objective, bound)
+    return gap is not None and (gap <= options.gap or abs(objective - bound) <= options.abs_gap)

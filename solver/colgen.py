@@ -179,6 +179,13 @@ class Restricted:
         return y, d
 
 
+def padded(ncol: int, cols: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """A point of a restricted program as one of the full program: the columns left out at 0."""
+    x = np.zeros(ncol)
+    x[cols] = values
+    return x
+
+
 def sub_program(sp: SparseProgram, A: sparse.csr_matrix, cols: np.ndarray, rows: np.ndarray) -> SparseProgram:
     """Columns `cols` and rows `rows` of `sp` (integrality kept), in that order, no families."""
     sub = A[rows][:, cols].tocsr()

@@ -20,7 +20,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from suanli.solver import colgen
-from suanli.solver.backend import SolveOptions, SolveResult, Status, gap_of
+from suanli.solver.backend import SolveOptions, SolveResult, Status, gap_of, within_gap
 from suanli.solver.heuristics import Start, feasible
 from suanli.solver.sparse import SparseProgram
 
@@ -30,7 +30,7 @@ def wanted(start: Start, time_limit: Optional[float]) -> bool:
 
 
 def branch_over_columns(backend, mip: SparseProgram, start: Start,
-                        options: Callable[[], SolveOptions], gap: float) -> SolveResult:
+                        options: Callable[[], SolveOptions]) -> SolveResult:
     """The heuristic's plan improved by branch and bound over the restricted MILP."""
     cols = np.union1d(start.columns, np.flatnonzero(start.x))
     sub, cols = colgen.restricted_program(mip, cols)
@@ -39,9 +39,8 @@ def branch_over_columns(backend, mip: SparseProgram, start: Start,
     better = _full_point(mip, cols, res)
     if better is not None and _cheaper(mip, better, objective):
         x, objective = better, float(mip.cost @ better + mip.offset)
-    found = gap_of(objective, start.bound)
-    status = Status.OPTIMAL if found is not None and found <= gap else Status.FEASIBLE
-    return SolveResult(status, x=x, objective=objective, bound=start.bound, gap=found,
+    status = Status.OPTIMAL if within_gap(objective, start.bound, options()) else Status.FEASIBLE
+    return SolveResult(status, x=x, objective=objective, bound=start.bound, gap=gap_of(objective, start.bound),
                        message="branch and bound over the generated columns",
                        stats={"restricted": (len(cols), sub.nrow), "restricted_status": res.status.value})
 
@@ -50,8 +49,7 @@ def _full_point(mip: SparseProgram, cols: np.ndarray, res: SolveResult) -> Optio
     """The restricted answer as a point of the full program, if it is one."""
     if not res.status.has_solution or res.x is None:
         return None
-    x = np.zeros(mip.ncol)
-    x[cols] = res.x
+    x = colgen.padded(mip.ncol, cols, res.x)
     x[mip.integer] = np.round(x[mip.integer])
     return x if feasible(mip, x) else None
 

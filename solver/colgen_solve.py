@@ -17,7 +17,7 @@ from suanli.solver import postsolve
 from suanli.solver.backend import SolveOptions, SolveResult, Status
 from suanli.solver.colgen import (ADD_PER_GROUP, DUAL_TOL, FIRST_PER_GROUP, Groups, Restricted, clip_bounds,
                                   columns_rows_need, csr_of, estimate, first_k, implied_rows,
-                                  placement_groups)
+                                  padded, placement_groups)
 from suanli.solver.highs_backend import HighsBackend
 from suanli.solver.sparse import SparseProgram
 from suanli.tolerances import ZERO
@@ -156,9 +156,7 @@ def _stopped(gen: Generation, last: Optional[SolveResult]) -> SolveResult:
     if last is None:
         return SolveResult(Status.TIME_LIMIT, message="the time limit was reached before the LP was solved",
                            stats=_stats(gen))
-    rs = gen.rs
-    x = np.zeros(gen.sp.ncol)
-    x[rs.cols[:len(last.x)]] = last.x  # columns added after `last` are at 0
+    x = padded(gen.sp.ncol, gen.rs.cols[:len(last.x)], last.x)  # columns added after `last` are at 0
     return SolveResult(Status.FEASIBLE, x=x, objective=last.objective, row_value=gen.sp.activity(x),
                        message="stopped at the time limit between column generation rounds", stats=_stats(gen))
 
@@ -197,8 +195,7 @@ def full_result(gen: Generation, res: SolveResult) -> SolveResult:
     out = SolveResult(res.status, objective=res.objective, bound=res.bound, gap=res.gap,
                       message=res.message, stats=_stats(gen))
     if res.x is not None:
-        out.x = np.zeros(sp.ncol)
-        out.x[rs.cols] = res.x
+        out.x = padded(sp.ncol, rs.cols, res.x)
         out.row_value = sp.activity(out.x)
     if res.status is Status.OPTIMAL and res.row_dual is not None:
         out.row_dual, out.col_dual = rs.full_duals(res)
@@ -240,8 +237,7 @@ def finish_lp(sp: SparseProgram, first: SolveResult, options: Callable[[], Solve
                             row_value=tight.row_value[rs.rows], model=rs.model)
     weights = postsolve.secondary_cost(sp)[rs.cols]
     x_sub, shadow = postsolve.finish_lp(sub, sub_first, options, tie=tie, secondary=weights)
-    x = np.zeros(sp.ncol)
-    x[rs.cols] = x_sub
+    x = padded(sp.ncol, rs.cols, x_sub)
     if shadow is not None and shadow.row_dual is not None:
         shadow = _full_shadow(gen, shadow)
     return np.clip(x, sp.col_lb, sp.col_ub), (shadow if shadow is not None else tight)
@@ -249,7 +245,6 @@ def finish_lp(sp: SparseProgram, first: SolveResult, options: Callable[[], Solve
 
 def _full_shadow(gen: Generation, shadow: SolveResult) -> SolveResult:
     y, d = gen.rs.full_duals(shadow)
-    x = np.zeros(gen.sp.ncol)
-    x[gen.rs.cols] = shadow.x
+    x = padded(gen.sp.ncol, gen.rs.cols, shadow.x)
     return SolveResult(Status.OPTIMAL, x=x, objective=shadow.objective, row_dual=y, col_dual=d,
                        row_value=gen.sp.activity(x), stats=dict(shadow.stats))

@@ -30,12 +30,12 @@ get past its root: the rounded plan is the answer, with its proven gap).
 from __future__ import annotations
 
 import time
-from typing import Callable, Optional
+from typing import Callable
 
 import numpy as np
 
 from suanli.solver import heuristics
-from suanli.solver.backend import SolveOptions, SolveResult, Status, gap_of
+from suanli.solver.backend import SolveOptions, SolveResult, Status, gap_of, within_gap
 from suanli.solver.heuristics import Start, WarmLP
 from suanli.solver.solve import _best_bound, _no_worse, _trustworthy
 from suanli.solver.sparse import SparseProgram
@@ -170,7 +170,7 @@ def first_variant_solve(backend, variant: SparseProgram, opts: Callable[[], Solv
     began = time.monotonic()
     start = rounded_start(variant, opts) if rounding else Start(None, None, None, "not tried")
     x, value = _better(variant, plan_start, start)
-    if _within_gap(variant, value, start.bound, opts()):
+    if within_gap(value, start.bound, opts()):
         return SolveResult(Status.OPTIMAL, x=x, objective=value, bound=start.bound,
                            gap=gap_of(value, start.bound), message="the rounded LP relaxation is within the gap")
     left = opts().time_limit
@@ -197,8 +197,3 @@ def _better(variant: SparseProgram, plan_start: np.ndarray, start: Start) -> tup
     if start.x is None or not _no_worse(variant, start.objective, value):
         return plan_start, value
     return start.x, start.objective
-
-
-def _within_gap(variant: SparseProgram, value: float, bound: Optional[float], opts: SolveOptions) -> bool:
-    gap = gap_of(value, bound)
-    return gap is not None and (gap <= opts.gap or abs(value - bound) <= opts.abs_gap)

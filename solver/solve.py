@@ -15,7 +15,7 @@ import numpy as np
 
 from suanli.compiler.ir import Program
 from suanli.solver import colgen, colgen_branch, colgen_solve, heuristics, postsolve, warm_start
-from suanli.solver.backend import SolveOptions, SolveResult, Status, gap_of, get_backend
+from suanli.solver.backend import SolveOptions, SolveResult, Status, gap_of, get_backend, within_gap
 from suanli.solver.extract import state_from_solution
 from suanli.solver.families.sites import SITE
 from suanli.solver.index import Index
@@ -158,12 +158,14 @@ def first_mip_solve(backend, program: Program, mip: SparseProgram, opts, config:
     fixed = warm_start.fixings(program, mip, config.start_plan) if config.start_plan else None
     start = heuristics.mip_start(mip, opts, fixed, columns=uses_columns(config, mip))
     watch.lap("heuristic", _heuristic_text(mip, start))
-    if _proven_by_start(start, config.gap):
+    if start.x is not None and within_gap(start.objective, start.bound, opts()):
+        # branch and bound could only prove what the LP bound already proves (at bench L,
+        # HiGHS's own root LP alone outlasts any CI time limit)
         return SolveResult(Status.OPTIMAL, x=start.x, objective=start.objective, bound=start.bound,
                            gap=gap_of(start.objective, start.bound), message="the heuristic's plan, within --gap",
                            stats={"not_started": True})
     if colgen_branch.wanted(start, config.time_limit):
-        return colgen_branch.branch_over_columns(backend, mip, start, opts, config.gap)
+        return colgen_branch.branch_over_columns(backend, mip, start, opts)
     first = backend.solve(mip, opts(), start=start.x)
     if first.status.has_solution and not _trustworthy(mip, first, start.bound):
         # HiGHS 1.16 with a MIP start and presolve answered "optimal" with an objective below the LP
@@ -178,16 +180,6 @@ def first_mip_solve(backend, program: Program, mip: SparseProgram, opts, config:
     if first.status is Status.FEASIBLE and bound is not None:  # stopped early: the best bound proven
         first.bound, first.gap = bound, gap_of(first.objective, bound)
     return first
-
-
-def _proven_by_start(start: heuristics.Start, gap: float) -> bool:
-    """The heuristic's plan is within `--gap` of its LP bound: branch and bound
-    could only prove what the bound already proves (at bench L, HiGHS's own root
-    LP alone outlasts any CI time limit)."""
-    if start.x is None or start.bound is None or start.objective is None:
-        return False
-    found = gap_of(start.objective, start.bound)
-    return found is not None and found <= gap
 
 
 def _trustworthy(sp: SparseProgram, res: SolveResult, lp_bound: Optional[float], rel: float = SOLVER_REL) -> bool:

@@ -3,60 +3,18 @@ scenario's sub-plan on one page (parsed as HTML)."""
 
 import json
 import re
-from html.parser import HTMLParser
 
 import pytest
 
 from clirun import ROOT, suanli
+from html_sections import parse
 
 FIXTURES = ROOT / "tests" / "fixtures" / "scenarios"
 SPEC, YEARS_SPEC = FIXTURES / "robust.spec", FIXTURES / "years_robust.spec"
 
 
-class Sections(HTMLParser):
-    """{section id: {"title": h2 text, "tables": [[row cells], ...] per table, "charts": [ids]}}."""
-
-    def __init__(self):
-        super().__init__()
-        self.sections, self.current, self.cell, self.text = {}, None, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "section":
-            self.current = self.sections.setdefault(attrs.get("id", f"anon-{len(self.sections)}"),
-                                                    {"title": "", "tables": [], "charts": []})
-        elif self.current is None:
-            return
-        elif tag == "h2":
-            self.text = []
-        elif tag == "table":
-            self.current["tables"].append([])
-        elif tag == "tr":
-            self.current["tables"][-1].append([])
-        elif tag in ("td", "th"):
-            self.cell = []
-        elif tag == "svg" and "data-chart" in attrs:
-            self.current["charts"].append(attrs["data-chart"])
-
-    def handle_endtag(self, tag):
-        if tag == "section":
-            self.current = None
-        elif tag == "h2" and self.text is not None:
-            self.current["title"], self.text = "".join(self.text).strip(), None
-        elif tag in ("td", "th") and self.cell is not None:
-            self.current["tables"][-1][-1].append("".join(self.cell).strip())
-            self.cell = None
-
-    def handle_data(self, data):
-        for sink in (self.cell, self.text):
-            if sink is not None:
-                sink.append(data)
-
-
 def sections(page: str) -> dict:
-    parser = Sections()
-    parser.feed(page)
-    return parser.sections
+    return parse(page).sections
 
 
 def robust_plan(tmp_path, spec, names):

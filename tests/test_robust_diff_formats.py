@@ -3,52 +3,21 @@ format is what it says (Markdown tables; an HTML page parsed as HTML), with the 
 numbers, from the command line."""
 
 import json
-from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 from clirun import ROOT, suanli
 
+import html_sections
+
 FIXTURES = ROOT / "tests" / "fixtures" / "scenarios"
 
 
-class Tables(HTMLParser):
-    """{section id: [rows of cell texts]} of every table, and the page's h1 text."""
-
-    def __init__(self):
-        super().__init__()
-        self.sections, self.current, self.cell, self.h1 = {}, None, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "section":
-            self.current = self.sections.setdefault(attrs["id"], [])
-        elif tag == "tr" and self.current is not None:
-            self.current.append([])
-        elif tag in ("td", "th") and self.current is not None:
-            self.cell = []
-        elif tag == "h1":
-            self.h1 = []
-
-    def handle_endtag(self, tag):
-        if tag == "section":
-            self.current = None
-        elif tag in ("td", "th") and self.cell is not None:
-            self.current[-1].append("".join(self.cell).strip())
-            self.cell = None
-        elif tag == "h1":
-            self.h1 = "".join(self.h1).strip()
-
-    def handle_data(self, data):
-        for sink in (self.cell, self.h1):
-            if isinstance(sink, list):
-                sink.append(data)
-
-
-def parse(page: str) -> Tables:
-    parser = Tables()
-    parser.feed(page)
-    parser.close()
-    return parser
+def parse(page: str) -> SimpleNamespace:
+    """The page's h1 and {section id: the rows of its tables, in order}."""
+    found = html_sections.parse(page)
+    rows = {key: [row for table in sec["tables"] for row in table] for key, sec in found.sections.items()}
+    return SimpleNamespace(h1=found.h1, sections=rows)
 
 
 def markdown_table(text: str, title: str) -> list[list[str]]:
